@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m letters``."""
+
+from letters.cli import main
+
+main()

@@ -1,0 +1,259 @@
+"""Read an accounts file (CSV, XLSX, JSON, JSON Lines, or stdin) into raw rows with their locations."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from letters.errors import InputError
+
+Format = Literal["csv", "xlsx", "json", "jsonl"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "jsonl")
+
+# Names people type for the encodings Excel writes, mapped to the codec we decode with.  shift_jis
+# and gbk are mapped to their supersets on purpose: Excel's "Shift-JIS" is really cp932 (it has ①,
+# ㈱, 髙), and GBK files are valid GB18030.  Decoding stays strict either way.
+_ENCODING_ALIASES = {
+    "utf8": "utf-8-sig",
+    "utf-8": "utf-8-sig",
+    "utf-8-sig": "utf-8-sig",
+    "utf_8_sig": "utf-8-sig",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "cp936": "gb18030",
+}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One record as read: its 1-based position as the user sees it, and its cells."""
+
+    number: int
+    cells: dict[str, Any]
+    stray_cells: int = 0  # non-empty cells beyond the header's last column (CSV only)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Everything read from one input file, before any field is interpreted."""
+
+    name: str  # the file name used in messages ("-" becomes "<stdin>")
+    format: Format
+    encoding: str | None  # None for XLSX and for JSON (always UTF-8)
+    sha256: str  # of the exact input bytes: the archive records what letters were made from
+    columns: tuple[str, ...]
+    rows: tuple[RawRow, ...]
+    row_label: str  # "row", "item" or "line"
+
+
+def canonical_encoding(name: str) -> str:
+    """The codec used for an --encoding value; unknown names are refused, not guessed."""
+    key = name.strip().lower().replace(" ", "")
+    if key in _ENCODING_ALIASES:
+        return _ENCODING_ALIASES[key]
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        raise InputError(
+            f"unknown encoding {name!r}: use utf-8, cp932 (Japanese Excel) or gb18030 (Chinese Excel)"
+        ) from None
+
+
+def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> RawTable:
+    """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content."""
+    name = "<stdin>" if path == "-" else path
+    data = _read_bytes(path, name)
+    chosen = fmt or _detect_format(path, data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    if chosen == "xlsx":
+        columns, rows = _read_xlsx(data, name)
+        return RawTable(name, "xlsx", None, digest, columns, rows, "row")
+    if chosen in ("json", "jsonl"):
+        # RFC 8259: JSON exchanged between systems is UTF-8; a BOM is tolerated.
+        text = _decode(data, name, "utf-8-sig" if encoding is None else canonical_encoding(encoding))
+        if chosen == "json":
+            columns, rows = _read_json(text, name)
+            return RawTable(name, "json", "utf-8", digest, columns, rows, "item")
+        columns, rows = _read_jsonl(text, name)
+        return RawTable(name, "jsonl", "utf-8", digest, columns, rows, "line")
+    codec = "utf-8-sig" if encoding is None else canonical_encoding(encoding)
+    text = _decode(data, name, codec, guessed=encoding is None)
+    columns, rows = _read_csv(text, name)
+    return RawTable(name, "csv", codec, digest, columns, rows, "row")
+
+
+def _read_bytes(path: str, name: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not an accounts file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+
+
+def _detect_format(path: str, data: bytes, name: str) -> Format:
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    by_suffix: dict[str, Format] = {
+        ".csv": "csv",
+        ".txt": "csv",
+        ".xlsx": "xlsx",
+        ".json": "json",
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+    }
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    if suffix in (".xls", ".xlsm", ".ods"):
+        raise InputError(f"{name}: {suffix} files are not supported; save the sheet as .xlsx or CSV")
+    if suffix:
+        raise InputError(f"{name}: unknown file type {suffix!r}; pass --format csv|xlsx|json|jsonl")
+    # stdin or no extension: decide from the first bytes, which are unambiguous for these formats.
+    head = data.lstrip(codecs.BOM_UTF8).lstrip()
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def _decode(data: bytes, name: str, codec: str, *, guessed: bool = False) -> str:
+    try:
+        return data.decode(codec, errors="strict")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 2].hex(" ")
+        if guessed:
+            raise InputError(
+                f"{name}: not UTF-8 (byte {bad} on line {line}); letters does not guess "
+                "encodings. Pass --encoding cp932 for a Japanese Excel CSV or --encoding gb18030 "
+                "for a Chinese one."
+            ) from None
+        raise InputError(
+            f"{name}: cannot be read as {codec} (byte {bad} on line {line}); check --encoding"
+        ) from None
+
+
+def _clean_header(raw: Iterator[Any] | list[Any], name: str) -> tuple[str, ...]:
+    columns = tuple("" if cell is None else str(cell).strip().lstrip("\ufeff") for cell in raw)
+    seen: set[str] = set()
+    for column in columns:
+        if column and column in seen:
+            raise InputError(f"{name}: column {column!r} appears twice in the header row")
+        seen.add(column)
+    return columns
+
+
+def _read_csv(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"{name}: empty file, expected a header row")
+        columns = _clean_header(header, name)
+        rows: list[RawRow] = []
+        # Excel numbers records, not physical lines: a quoted cell with a line break is one row.
+        for number, record in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            stray = sum(1 for cell in record[len(columns) :] if cell.strip())
+            cells = {col: (record[i] if i < len(record) else "") for i, col in enumerate(columns) if col}
+            rows.append(RawRow(number, cells, stray))
+    except csv.Error as exc:
+        raise InputError(f"{name}: broken CSV near line {reader.line_num}: {exc}") from None
+    return columns, tuple(rows)
+
+
+def _read_xlsx(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = next(values, None)
+        if header is None:
+            raise InputError(f"{name}: the first sheet is empty, expected a header row")
+        columns = _clean_header(list(header), name)
+        rows: list[RawRow] = []
+        for number, record in enumerate(values, start=2):
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record):
+                continue
+            cells = {
+                col: ("" if i >= len(record) or record[i] is None else record[i])
+                for i, col in enumerate(columns)
+                if col
+            }
+            rows.append(RawRow(number, cells))
+    finally:
+        book.close()
+    return columns, tuple(rows)
+
+
+def _json_loads(text: str) -> Any:
+    # Decimal, not float: 0.1 in a JSON file stays exactly 0.1.
+    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def _collect(records: list[tuple[int, Any]], name: str, label: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    columns: dict[str, None] = {}
+    rows: list[RawRow] = []
+    for number, record in records:
+        if not isinstance(record, dict):
+            raise InputError(f"{name}, {label} {number}: expected an object with account fields")
+        for key in record:
+            columns.setdefault(str(key), None)
+        rows.append(RawRow(number, {str(k): ("" if v is None else v) for k, v in record.items()}))
+    return tuple(columns), tuple(rows)
+
+
+def _read_json(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    try:
+        document = _json_loads(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: not valid JSON ({exc})") from None
+    if not isinstance(document, list):
+        raise InputError(f"{name}: expected a JSON array of account objects")
+    return _collect(list(enumerate(document, start=1)), name, "item")
+
+
+def _read_jsonl(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    records: list[tuple[int, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, _json_loads(line)))
+        except ValueError as exc:
+            raise InputError(f"{name}, line {number}: not valid JSON ({exc})") from None
+    return _collect(records, name, "line")
