@@ -75,9 +75,7 @@ class AccountSet:
     accounts: tuple[Account, ...]
 
 
-def load_accounts(
-    path: str, *, encoding: str | None = None, fmt: Format | None = None
-) -> AccountSet:
+def load_accounts(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> AccountSet:
     """Read and validate an accounts file; raise ValidationError listing every bad cell."""
     table = read_table(path, encoding=encoding, fmt=fmt)
     accounts, problems = check_table(table)

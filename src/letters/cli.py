@@ -53,8 +53,11 @@ def validate(file: str, encoding: str | None, fmt: Format | None) -> None:
 
     report = validate_file(file, encoding=encoding, fmt=fmt)
     table = report.table
-    click.echo(f"{table.name}: {len(table.rows)} rows ({table.format}"
-               + (f", {table.encoding}" if table.encoding else "") + ")")
+    click.echo(
+        f"{table.name}: {len(table.rows)} rows ({table.format}"
+        + (f", {table.encoding}" if table.encoding else "")
+        + ")"
+    )
     click.echo(f"valid accounts: {len(report.accounts)}")
     if report.languages:
         langs = ", ".join(f"{lang} {n}" for lang, n in sorted(report.languages.items()))

@@ -60,5 +60,5 @@ class RenderError(LettersError):
     """A letter could not be rendered faithfully: missing glyph, blocked or failed fetch, fonts missing."""
 
 
-class EnvironmentProblem(LettersError):
+class SetupError(LettersError):
     """The machine lacks something `letters` needs (fonts, libharfbuzz-subset, poppler)."""

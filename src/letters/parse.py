@@ -65,8 +65,7 @@ def parse_amount(raw: object, currency: str) -> Decimal:
     if value < 0:
         raise ValueError("amounts may not be negative (enter payments and credits as positive numbers)")
     places = minor_digits(currency)
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite Decimals have an int exponent
+    exponent = int(value.as_tuple().exponent)  # an int for every finite Decimal
     # Even "12.000" is refused for JPY: in some locales that is twelve thousand, so trailing
     # zeros past the minor unit are ambiguous text, not harmless padding.
     if -exponent > places:
@@ -84,9 +83,7 @@ def _parse_amount_text(text: str) -> Decimal:
         if re.search(r"\d[eE][+-]?\d", text):
             raise ValueError("exponent notation is not allowed for amounts")
         if text.startswith("-") or text.startswith("("):
-            raise ValueError(
-                "amounts may not be negative (enter payments and credits as positive numbers)"
-            )
+            raise ValueError("amounts may not be negative (enter payments and credits as positive numbers)")
         raise ValueError(
             "not an amount: use digits with an optional decimal point and comma thousands "
             "groups, e.g. 12,345.67"
@@ -126,6 +123,4 @@ def parse_date(raw: object) -> date:
             return from_era(match["era"], year, int(match["m"]), int(match["d"]))
         except ValueError as exc:
             raise ValueError(str(exc)) from exc
-    raise ValueError(
-        "not a date: use 2026-11-22, 2026/11/22, 2026年11月22日 or 令和8年11月22日"
-    )
+    raise ValueError("not a date: use 2026-11-22, 2026/11/22, 2026年11月22日 or 令和8年11月22日")

@@ -78,6 +78,7 @@ def canonical_encoding(name: str) -> str:
 def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> RawTable:
     """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content."""
     name = "<stdin>" if path == "-" else path
+    codec = None if encoding is None else canonical_encoding(encoding)
     data = _read_bytes(path, name)
     chosen = fmt or _detect_format(path, data, name)
     digest = hashlib.sha256(data).hexdigest()
@@ -86,13 +87,13 @@ def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = N
         return RawTable(name, "xlsx", None, digest, columns, rows, "row")
     if chosen in ("json", "jsonl"):
         # RFC 8259: JSON exchanged between systems is UTF-8; a BOM is tolerated.
-        text = _decode(data, name, "utf-8-sig" if encoding is None else canonical_encoding(encoding))
+        text = _decode(data, name, codec or "utf-8-sig")
         if chosen == "json":
             columns, rows = _read_json(text, name)
             return RawTable(name, "json", "utf-8", digest, columns, rows, "item")
         columns, rows = _read_jsonl(text, name)
         return RawTable(name, "jsonl", "utf-8", digest, columns, rows, "line")
-    codec = "utf-8-sig" if encoding is None else canonical_encoding(encoding)
+    codec = codec or "utf-8-sig"
     text = _decode(data, name, codec, guessed=encoding is None)
     columns, rows = _read_csv(text, name)
     return RawTable(name, "csv", codec, digest, columns, rows, "row")
@@ -225,7 +226,9 @@ def _refuse_constant(token: str) -> Any:
     raise ValueError(f"{token} is not valid JSON")
 
 
-def _collect(records: list[tuple[int, Any]], name: str, label: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _collect(
+    records: list[tuple[int, Any]], name: str, label: str
+) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
     columns: dict[str, None] = {}
     rows: list[RawRow] = []
     for number, record in records:

@@ -97,8 +97,64 @@ _POSTAL_RULES: dict[str, tuple[re.Pattern[str], str]] = {
 }
 _REGION_REQUIRED = {"JP": "prefecture", "CN": "province", "US": "state"}
 _US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split()
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "AS",
+        "GU",
+        "MP",
+        "PR",
+        "VI",
+    ]
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -167,7 +223,10 @@ def _bad_characters(text: str) -> str | None:
     for char in text:
         category = unicodedata.category(char)
         if category == "Cc":
-            return f"contains control character U+{ord(char):04X}; remove it (line breaks too: use address_line2)"
+            return (
+                f"contains control character U+{ord(char):04X}; "
+                "remove it (line breaks too: use address_line2)"
+            )
         if char == "\ufffd":
             return "contains U+FFFD, the mark of text that was already garbled before it reached letters"
         if category == "Cs" or char in "\ufffe\uffff":
@@ -215,7 +274,11 @@ def check_rows(table: RawTable) -> tuple[list[Account], list[Problem]]:
 
 def _check_row(row: _Row) -> Account | None:
     if row.raw.stray_cells:
-        row.problem(None, None, f"{row.raw.stray_cells} filled cell(s) to the right of the last header column")
+        row.problem(
+            None,
+            None,
+            f"{row.raw.stray_cells} filled cell(s) to the right of the last header column",
+        )
     for column, value in row.raw.cells.items():
         if isinstance(value, str):
             reason = _bad_characters(value)
@@ -256,15 +319,21 @@ def _check_row(row: _Row) -> Account | None:
         row.problem("email", email, "not an email address")
 
     principal, interest, fees, payments = (amounts[c] for c in ("principal", "interest", "fees", "payments"))
-    if None not in (principal, interest, fees, payments):
-        assert principal is not None and interest is not None and fees is not None and payments is not None
-        if principal + interest + fees - payments <= 0:
-            row.problem(
-                "payments",
-                payments,
-                "nothing is owed: payments and credits cover principal, interest and fees",
-            )
-    start, end, due, contract = (dates[c] for c in ("period_start", "period_end", "due_date", "contract_date"))
+    if (
+        principal is not None
+        and interest is not None
+        and fees is not None
+        and payments is not None
+        and principal + interest + fees - payments <= 0
+    ):
+        row.problem(
+            "payments",
+            payments,
+            "nothing is owed: payments and credits cover principal, interest and fees",
+        )
+    start, end, due, contract = (
+        dates[c] for c in ("period_start", "period_end", "due_date", "contract_date")
+    )
     if start and end and start > end:
         row.problem("period_end", end, f"billing period ends before it starts ({start.isoformat()})")
     if contract and due and contract > due:
@@ -289,9 +358,7 @@ def _check_row(row: _Row) -> Account | None:
     ):
         return None
     known = {col for col in KNOWN}
-    extra = {
-        col: _show(value).strip() for col, value in row.raw.cells.items() if col not in known and col
-    }
+    extra = {col: _show(value).strip() for col, value in row.raw.cells.items() if col not in known and col}
     jurisdiction = normalise_text(row.text("jurisdiction", required=False)).upper() or address.country
     return Account(
         account_id=account_id,

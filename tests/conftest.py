@@ -1,0 +1,102 @@
+"""Shared fixtures: small, valid account rows to build test files from."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+JA_ROW: dict[str, str] = {
+    "account_id": "JA-0001",
+    "debtor_name": "山田 太郎",
+    "debtor_type": "person",
+    "gender": "m",
+    "attention": "",
+    "language": "ja",
+    "currency": "JPY",
+    "principal": "120,000",
+    "interest": "1,500",
+    "fees": "0",
+    "payments": "20,000",
+    "due_date": "2026-09-30",
+    "contract_number": "SK-2024-00123",
+    "contract_date": "2024-04-01",
+    "period_start": "2026-08-01",
+    "period_end": "2026-08-31",
+    "invoice_refs": "INV-2026-0831",
+    "country": "JP",
+    "postal_code": "160-0023",
+    "region": "東京都",
+    "city": "新宿区",
+    "district": "",
+    "address_line1": "西新宿2丁目8番1号",
+    "address_line2": "新宿ビル 12階",
+}
+
+ZH_ROW: dict[str, str] = JA_ROW | {
+    "account_id": "ZH-0001",
+    "debtor_name": "张伟",
+    "language": "zh",
+    "currency": "CNY",
+    "principal": "1409.50",
+    "interest": "0",
+    "payments": "0",
+    "country": "CN",
+    "postal_code": "200120",
+    "region": "上海市",
+    "city": "上海市",
+    "district": "浦东新区",
+    "address_line1": "世纪大道100号",
+    "address_line2": "",
+}
+
+EN_ROW: dict[str, str] = JA_ROW | {
+    "account_id": "EN-0001",
+    "debtor_name": "Jane Doe",
+    "gender": "f",
+    "language": "en",
+    "currency": "USD",
+    "principal": "1,250.00",
+    "interest": "12.34",
+    "payments": "0",
+    "country": "US",
+    "postal_code": "10001",
+    "region": "NY",
+    "city": "New York",
+    "address_line1": "350 Fifth Avenue",
+    "address_line2": "Apt 4B",
+}
+
+
+def csv_text(rows: Sequence[dict[str, str]]) -> str:
+    """Rows as CSV text with the first row's keys as the header."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> CsvWriter:
+    return CsvWriter(tmp_path)
+
+
+class CsvWriter:
+    """Writes rows to a CSV file in a test's temporary folder, in a chosen encoding."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(
+        self, rows: Sequence[dict[str, str]], *, name: str = "accounts.csv", encoding: str = "utf-8"
+    ) -> Path:
+        path = self.folder / name
+        path.write_bytes(csv_text(rows).encode(encoding))
+        return path
