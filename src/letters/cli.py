@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
 from letters import __version__
+from letters.accounts import LANGUAGES, AccountSet
 from letters.errors import LettersError
+from letters.options import DEFAULT_NAME_PATTERN, Options
+from letters.parse import parse_date
 from letters.sources import FORMATS, Format
+from letters.templates import KINDS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -71,6 +77,216 @@ def validate(file: str, encoding: str | None, fmt: Format | None) -> None:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     click.echo("no problems found")
+
+
+def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+as_of_option = click.option(
+    "--as-of",
+    metavar="DATE",
+    callback=_parse_as_of,
+    help="Date the letters are written on and days past due are counted to (default: today).",
+)
+policy_option = click.option(
+    "--policy",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Escalation policy TOML (default: reminder ≤ 30 days, demand 31–60, lawyer > 60).",
+)
+letter_option = click.option(
+    "--letter", "letter_kind", type=click.Choice(KINDS), help="Write this kind of letter for every account."
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), help="Write every letter in this language."
+)
+set_option = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="One-off letter: give the account's fields on the command line instead of a FILE.",
+)
+
+
+def _accounts(
+    file: str | None, settings: tuple[str, ...], encoding: str | None, fmt: Format | None, lang: str | None
+) -> AccountSet:
+    from letters.accounts import load_accounts
+    from letters.oneoff import account_from_settings
+
+    if file and settings:
+        raise click.UsageError("give either FILE or --set FIELD=VALUE …, not both")
+    if settings:
+        return account_from_settings(settings, lang=lang)
+    if not file:
+        raise click.UsageError(
+            "give an accounts FILE (or - for stdin), or --set FIELD=VALUE … for one letter"
+        )
+    return load_accounts(file, encoding=encoding, fmt=fmt)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@encoding_option
+@format_option
+@as_of_option
+@policy_option
+@letter_option
+def plan(
+    file: str,
+    encoding: str | None,
+    fmt: Format | None,
+    as_of: date | None,
+    policy: Path | None,
+    letter_kind: str | None,
+) -> None:
+    """Show which letter each account in FILE gets, and why (or why it gets none)."""
+    from letters.accounts import load_accounts
+    from letters.pipeline import make_plan
+    from letters.policy import load_policy
+
+    accounts = load_accounts(file, encoding=encoding, fmt=fmt)
+    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind)
+    result = make_plan(accounts.accounts, options, load_policy(policy))
+    click.echo(
+        f"as of {result.as_of.isoformat()}: {len(result.letters)} letters, {len(result.skipped)} skipped"
+    )
+    for planned in result.letters:
+        click.echo(f"{planned.account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}")
+    for skipped in result.skipped:
+        click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the letters (created 0700).",
+)
+@set_option
+@lang_option
+@letter_option
+@as_of_option
+@policy_option
+@encoding_option
+@format_option
+@click.option(
+    "--name",
+    "name_pattern",
+    default=DEFAULT_NAME_PATTERN,
+    show_default=True,
+    help="File name pattern: {seq} {date} {lang} {kind} {account} {id}.",
+)
+@click.option("--no-combined", is_flag=True, help="Do not write the combined print PDF.")
+@click.option("--era/--no-era", "era_dates", default=None, help="Japanese letters: dates in 和暦 (令和8年…).")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def render(
+    file: str | None,
+    outdir: Path,
+    settings: tuple[str, ...],
+    lang: str | None,
+    letter_kind: str | None,
+    as_of: date | None,
+    policy: Path | None,
+    encoding: str | None,
+    fmt: Format | None,
+    name_pattern: str,
+    no_combined: bool,
+    era_dates: bool | None,
+    silent: bool,
+) -> None:
+    """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
+    from letters.pipeline import run_batch
+
+    if settings and letter_kind is None:
+        raise click.UsageError("a one-off letter needs --letter reminder|demand|lawyer")
+    accounts = _accounts(file, settings, encoding, fmt, lang)
+    options = Options(
+        outdir=outdir,
+        as_of=as_of,
+        policy=policy,
+        letter_kind=letter_kind,
+        lang=lang,
+        name_pattern=name_pattern,
+        combined=not no_combined,
+        era_dates=era_dates,
+    )
+    if silent:
+        result = run_batch(accounts, options)
+    else:
+        with click.progressbar(length=len(accounts.accounts), label="letters", file=sys.stderr) as bar:
+            last = [0]
+
+            def advance(done: int, total: int) -> None:
+                bar.update(done - last[0])
+                last[0] = done
+
+            result = run_batch(accounts, options, progress=advance)
+    for item in result.written:
+        click.echo(
+            f"{item.path}\t{item.pages} page(s)\t{item.letter.planned.kind}\t{item.letter.account.account_id}"
+        )
+    if result.combined:
+        click.echo(f"print PDF: {result.combined} ({result.combined_pages} pages, duplex-ready)")
+    click.echo(
+        f"{len(result.written)} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped"
+    )
+    for skipped in result.plan.skipped:
+        click.echo(f"skipped {skipped.account.account_id}: {skipped.reason}", err=True)
+    for failure in result.failed:
+        click.echo(f"FAILED {failure.error}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("preview.png"),
+    show_default=True,
+    help="PNG file for page 1.",
+)
+@click.option("--account", "account_id", help="Which account of FILE to preview (default: the first letter).")
+@set_option
+@lang_option
+@letter_option
+@as_of_option
+@policy_option
+@encoding_option
+@click.option("--dpi", type=click.IntRange(30, 300), default=110, show_default=True)
+def preview(
+    file: str | None,
+    output: Path,
+    account_id: str | None,
+    settings: tuple[str, ...],
+    lang: str | None,
+    letter_kind: str | None,
+    as_of: date | None,
+    policy: Path | None,
+    encoding: str | None,
+    dpi: int,
+) -> None:
+    """Render one letter and save page 1 as a PNG, to look at before sending."""
+    from letters.preview import preview_letter
+
+    accounts = _accounts(file, settings, encoding, None, lang)
+    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, lang=lang, combined=False)
+    path = preview_letter(accounts, options, output, account_id=account_id, dpi=dpi)
+    click.echo(str(path))
 
 
 def main() -> None:

@@ -1,0 +1,49 @@
+"""Write output files atomically and privately: temp file, fsync, rename; 0600 files, 0700 folders."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from letters.errors import LettersError
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and parents) readable by its owner only; letters hold personal data."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old file or the whole new one, never half."""
+    folder = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the directory entry itself is on disk.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder/name``, refusing any name that would land outside ``folder``."""
+    target = (folder / name).resolve()
+    if target.parent != folder.resolve():
+        raise LettersError(f"refusing to write {name!r}: it would land outside {folder}")
+    return target

@@ -1,0 +1,140 @@
+"""Fonts per language: find the installed faces, know their characters, refuse text they cannot show."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+
+from letters.errors import RenderError, SetupError
+
+# The same code point has different shapes in Japanese and Chinese (直, 骨, 写), so each language
+# gets its own Noto CJK face.  English uses Liberation Serif (metric-compatible with Times New
+# Roman, as Word users expect) and falls back to the JP face for a CJK name in an English letter.
+FONT_STACKS: dict[str, tuple[str, ...]] = {
+    "ja": ("Noto Serif CJK JP",),
+    "zh": ("Noto Serif CJK SC",),
+    "en": ("Liberation Serif", "Noto Serif CJK JP"),
+}
+_PACKAGES = {
+    "Noto Serif CJK JP": "fonts-noto-cjk",
+    "Noto Serif CJK SC": "fonts-noto-cjk",
+    "Liberation Serif": "fonts-liberation2",
+}
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    path: str
+    index: int  # face index inside a .ttc collection
+
+
+@cache
+def find_face(family: str, *, bold: bool = False) -> Face:
+    """The installed file of a font family; a SetupError naming the package when it is missing."""
+    pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}\n%{family}\n", pattern],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SetupError(f"cannot ask fontconfig for fonts ({exc}); install fontconfig") from None
+    families = out[2].split(",") if len(out) > 2 else []
+    if family not in families:
+        package = _PACKAGES.get(family, "the package that provides it")
+        raise SetupError(
+            f"font {family!r} is not installed (fontconfig offers {out[2] if len(out) > 2 else 'nothing'} "
+            f"instead); install it: apt-get install {package}"
+        )
+    return Face(family, out[0], int(out[1]))
+
+
+@cache
+def coverage(family: str) -> frozenset[int]:
+    """Every code point the family's regular face has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    face = find_face(family)
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    try:
+        cmap = font.getBestCmap()
+    finally:
+        font.close()
+    return frozenset(cmap)
+
+
+def _ignorable(char: str) -> bool:
+    # Line breaks, spaces and format characters are laid out, not drawn.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def missing_characters(text: str, lang: str) -> list[str]:
+    """Characters of ``text`` that no font of the language's stack can draw, in order of appearance."""
+    stack = FONT_STACKS[lang]
+    covered = [coverage(family) for family in stack]
+    missing: list[str] = []
+    for char in dict.fromkeys(text):
+        if _ignorable(char):
+            continue
+        if not any(ord(char) in cmap for cmap in covered):
+            missing.append(char)
+    return missing
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "title") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)
+
+
+def check_glyphs(html: str, lang: str, letter_id: str, fields: dict[str, str]) -> None:
+    """Fail the letter when any character would print as a blank box (tofu); name its field."""
+    missing = missing_characters(visible_text(html), lang)
+    if not missing:
+        return
+    stack = " / ".join(FONT_STACKS[lang])
+    details = []
+    for char in missing:
+        where = next((name for name, value in fields.items() if char in value), "the template text")
+        details.append(f"{char!r} (U+{ord(char):04X}) in {where}")
+    raise RenderError(f"letter {letter_id}: no glyph in {stack} for " + ", ".join(details))
+
+
+def check_environment() -> None:
+    """Start-up check: fonts installed and HarfBuzz's subsetter present (20 s per CJK letter without)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        raise SetupError(
+            "libharfbuzz-subset0 is not installed: WeasyPrint would fall back to a subsetter that takes "
+            "~20 s per CJK letter; install it: apt-get install libharfbuzz-subset0"
+        )
+    for stack in FONT_STACKS.values():
+        for family in stack:
+            find_face(family)

@@ -1,0 +1,70 @@
+"""The one options object shared by the CLI and the library API, with its defaults in one place."""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from letters.errors import ConfigError
+
+FORMATS = ("pdf",)
+NAME_FIELDS = frozenset({"date", "lang", "kind", "account", "seq", "id"})
+DEFAULT_NAME_PATTERN = "{seq}_{lang}_{kind}_{account}"
+
+
+def project_root() -> Path:
+    """Where templates/ and letterheads/ live: $LETTERS_HOME, else the source checkout, else cwd."""
+    explicit = os.environ.get("LETTERS_HOME")
+    if explicit:
+        return Path(explicit)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "templates").is_dir() and (checkout / "letterheads").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a batch run can be told; the CLI builds one of these and nothing else."""
+
+    outdir: Path = Path("out")
+    templates: Path = field(default_factory=lambda: project_root() / "templates")
+    letterheads: Path = field(default_factory=lambda: project_root() / "letterheads")
+    policy: Path | None = None
+    as_of: date | None = None  # None: today
+    letter_kind: str | None = None  # force one kind for every account (--letter)
+    lang: str | None = None  # force one language (--lang)
+    formats: tuple[str, ...] = ("pdf",)
+    name_pattern: str = DEFAULT_NAME_PATTERN
+    combined: bool = True  # also write one print PDF for the batch (duplex: letters start on odd pages)
+    era_dates: bool | None = None  # None: as the policy says
+    strict: bool = True  # WeasyPrint warnings fail the letter
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown:
+            raise ConfigError(
+                f"unknown output format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+            )
+        check_name_pattern(self.name_pattern)
+
+
+def check_name_pattern(pattern: str) -> None:
+    """Only the documented fields may appear in a file-name pattern, and no path separators."""
+    if "/" in pattern or "\\" in pattern:
+        raise ConfigError(f"name pattern {pattern!r} may not contain / or \\")
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        raise ConfigError(f"name pattern {pattern!r}: {exc}") from None
+    unknown = sorted(set(fields) - NAME_FIELDS)
+    if unknown:
+        raise ConfigError(
+            f"name pattern {pattern!r}: unknown field(s) {', '.join(unknown)}; "
+            f"use {', '.join('{' + f + '}' for f in sorted(NAME_FIELDS))}"
+        )
+    if not fields:
+        raise ConfigError(f"name pattern {pattern!r} has no field, so every letter would get the same name")

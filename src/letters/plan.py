@@ -1,0 +1,74 @@
+"""Decide which letter each account gets (or why it gets none), as of a given date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from letters.accounts import Account
+from letters.policy import Policy
+
+
+@dataclass(frozen=True)
+class PlannedLetter:
+    """One letter to write, with the reason it was chosen (shown by `letters plan`)."""
+
+    account: Account
+    kind: str
+    lang: str
+    days_past_due: int
+    letter_date: date
+    pay_by: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An account that gets no letter this time, and why."""
+
+    account: Account
+    days_past_due: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    as_of: date
+    letters: tuple[PlannedLetter, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def plan_letters(
+    accounts: Iterable[Account],
+    policy: Policy,
+    as_of: date,
+    *,
+    force_kind: str | None = None,
+    force_lang: str | None = None,
+) -> Plan:
+    """Apply the policy's stages to each account; ``force_kind`` overrides the stage for all."""
+    letters: list[PlannedLetter] = []
+    skipped: list[Skipped] = []
+    pay_by = as_of + timedelta(days=policy.pay_within_days)
+    for account in accounts:
+        days = (as_of - account.due_date).days
+        lang = force_lang or account.language
+        if force_kind is not None:
+            reason = f"{days} days past due; {force_kind} chosen with --letter"
+            letters.append(PlannedLetter(account, force_kind, lang, days, as_of, pay_by, reason))
+            continue
+        if days <= 0:
+            when = "today" if days == 0 else f"in {-days} days"
+            skipped.append(
+                Skipped(account, days, f"not overdue: due {when} ({account.due_date.isoformat()})")
+            )
+            continue
+        stage = policy.stage_for(days)
+        if stage is None:
+            skipped.append(Skipped(account, days, f"{days} days past due: no stage of the policy covers it"))
+            continue
+        upper = f"{stage.max_days}" if stage.max_days is not None else "∞"
+        reason = f"{days} days past due: stage {stage.min_days}–{upper} days → {stage.kind}"
+        letters.append(PlannedLetter(account, stage.kind, lang, days, as_of, pay_by, reason))
+    return Plan(as_of, tuple(letters), tuple(skipped))
