@@ -15,10 +15,13 @@ $(BIN)/letters: pyproject.toml
 setup: $(BIN)/letters
 	bash .ci/install-system
 
+AS_OF ?= 2026-11-23
+
 demo: setup
-	$(BIN)/letters validate samples/accounts_ja.csv
-	$(BIN)/letters validate samples/accounts_zh.csv
-	$(BIN)/letters validate samples/accounts_en.csv
+	$(BIN)/letters validate samples/accounts_mixed.json
+	for lang in ja zh en; do \
+	  $(BIN)/letters render samples/accounts_$$lang.csv -o $(OUT)/$$lang --as-of $(AS_OF) --silent || exit 1; \
+	done
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -38,7 +38,7 @@ def test_validate_ok_summary(write_csv: CsvWriter) -> None:
     result = runner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"{path}: 4 rows (csv, utf-8-sig)",
+        f"{path}: 4 rows (csv, utf-8)",
         "valid accounts: 4",
         "languages: en 1, ja 2, zh 1",
         "total owed CNY: 1,409.50",
@@ -63,7 +63,7 @@ def test_validate_failure_exit_1_errors_on_stderr(write_csv: CsvWriter) -> None:
 def test_validate_stdin() -> None:
     result = runner().invoke(cli, ["validate", "-"], input=csv_text([EN_ROW]).encode("utf-8"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "<stdin>: 1 rows (csv, utf-8-sig)"
+    assert result.stdout.splitlines()[0] == "<stdin>: 1 rows (csv, utf-8)"
 
 
 def test_input_error_exit_1(write_csv: CsvWriter) -> None:

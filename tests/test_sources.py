@@ -28,7 +28,7 @@ def test_csv_utf8_with_bom(write_csv: CsvWriter) -> None:
     assert ja.principal == Decimal("120000")
     assert ja.total == Decimal("101500")
     assert ja.address.postal_code == "160-0023"
-    assert result.encoding == "utf-8-sig"
+    assert result.encoding == "utf-8 with BOM"
 
 
 def test_cp932_needs_encoding_and_keeps_cp932_only_characters(write_csv: CsvWriter) -> None:
@@ -82,7 +82,11 @@ def test_json_array_keeps_decimals_exact(tmp_path: Path) -> None:
 
 def test_json_lines_reports_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "accounts.jsonl"
-    lines = [json.dumps(JA_ROW, ensure_ascii=False), "", json.dumps(JA_ROW | {"currency": "XXY"})]
+    lines = [
+        json.dumps(JA_ROW, ensure_ascii=False),
+        "",
+        json.dumps(JA_ROW | {"account_id": "JA-2", "currency": "XXY"}),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = read_table(str(path))
     assert [row.number for row in table.rows] == [1, 3]

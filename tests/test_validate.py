@@ -62,7 +62,7 @@ def problems_for(write_csv: CsvWriter, *rows: dict[str, str]) -> list[str]:
             {"region": "ZZ"},
             "F, row 2, column region: not a US state or territory code (CA, NY, TX …) (value: 'ZZ')",
         ),
-        (ZH_ROW, {"region": ""}, "F, row 2, column region: required field is empty"),
+        (ZH_ROW, {"region": ""}, "F, row 2, column region: required for CN addresses (the province)"),
         (
             JA_ROW,
             {"principal": "12,34"},
@@ -136,7 +136,7 @@ def test_every_problem_is_reported_in_one_run(write_csv: CsvWriter) -> None:
     assert problems_for(write_csv, *rows) == [
         "F, row 3, column currency: not an ISO 4217 currency code (JPY, CNY, USD …) (value: 'YEN')",
         "F, row 3, column due_date: not a date: use 2026-11-22, 2026/11/22, 2026年11月22日 or 令和8年11月22日 (value: 'tomorrow')",
-        "F, row 4, column region: required field is empty",
+        "F, row 4, column region: required for US addresses (the state)",
         "F, row 5, column account_id: duplicate account id; first used in row 2 (value: 'JA-0001')",
     ]
 
@@ -174,3 +174,67 @@ def test_organisation_and_synonyms(write_csv: CsvWriter) -> None:
     assert account.language == "ja"
     assert account.address.postal_code == "160-0023"
     assert account.jurisdiction == "JP"
+
+
+def test_duplicate_id_is_caught_even_on_a_row_with_other_problems(write_csv: CsvWriter) -> None:
+    rows = [JA_ROW | {"currency": "YEN"}, JA_ROW | {"fees": "-1"}]
+    assert problems_for(write_csv, *rows) == [
+        "F, row 2, column currency: not an ISO 4217 currency code (JPY, CNY, USD …) (value: 'YEN')",
+        "F, row 3, column fees: amounts may not be negative (enter payments and credits as positive numbers) (value: '-1')",
+        "F, row 3, column account_id: duplicate account id; first used in row 2 (value: 'JA-0001')",
+    ]
+
+
+def test_every_address_cell_is_checked_not_just_the_first(write_csv: CsvWriter) -> None:
+    row = EN_ROW | {"postal_code": "1001", "region": "ZZ", "city": ""}
+    assert problems_for(write_csv, row) == [
+        "F, row 2, column postal_code: not a US postal code: expected a ZIP code, e.g. 10001 or 10001-2345 (value: '1001')",
+        "F, row 2, column region: not a US state or territory code (CA, NY, TX …) (value: 'ZZ')",
+        "F, row 2, column city: required field is empty",
+    ]
+
+
+def test_zero_balance_blames_the_principal(write_csv: CsvWriter) -> None:
+    row = JA_ROW | {"principal": "0", "interest": "0", "payments": "0"}
+    assert problems_for(write_csv, row) == [
+        "F, row 2, column principal: nothing is owed: principal, interest and fees are all zero (value: '0')"
+    ]
+
+
+def test_full_width_at_sign_in_email_is_folded(write_csv: CsvWriter) -> None:
+    path = write_csv([JA_ROW | {"email": "t.yamada＠example.com"}])
+    assert load_accounts(str(path)).accounts[0].email == "t.yamada@example.com"
+
+
+def test_samples_bad_rows_report_each_planted_error() -> None:
+    from tests.conftest import SAMPLES
+
+    expected = []
+    for line in (SAMPLES / "accounts_bad.expected.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            row, column, _ = line.split("\t", 2)
+            expected.append((int(row), column or None))
+    report = validate_file(str(SAMPLES / "accounts_bad.csv"))
+    assert [(p.row, p.column) for p in report.problems] == expected
+    assert len(report.accounts) == 1  # row 2 is the one valid row
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "rows"),
+    [
+        ("accounts_ja.csv", None, 24),
+        ("accounts_zh.csv", None, 24),
+        ("accounts_en.csv", None, 24),
+        ("accounts_mixed.json", None, 12),
+        ("accounts_mixed.jsonl", None, 12),
+        ("accounts.xlsx", None, 15),
+        ("accounts_ja_cp932.csv", "cp932", 10),
+        ("accounts_zh_gb18030.csv", "gb18030", 10),
+    ],
+)
+def test_every_good_sample_validates(name: str, encoding: str | None, rows: int) -> None:
+    from tests.conftest import SAMPLES
+
+    report = validate_file(str(SAMPLES / name), encoding=encoding)
+    assert report.problems == ()
+    assert len(report.accounts) == rows

@@ -96,7 +96,10 @@ def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = N
     codec = codec or "utf-8-sig"
     text = _decode(data, name, codec, guessed=encoding is None)
     columns, rows = _read_csv(text, name)
-    return RawTable(name, "csv", codec, digest, columns, rows, "row")
+    label = codec
+    if codec == "utf-8-sig":
+        label = "utf-8 with BOM" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    return RawTable(name, "csv", label, digest, columns, rows, "row")
 
 
 def _read_bytes(path: str, name: str) -> bytes:

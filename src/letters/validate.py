@@ -259,15 +259,18 @@ def check_rows(table: RawTable) -> tuple[list[Account], list[Problem]]:
         row = _Row(table, raw, problems, missing)
         before = len(problems)
         account = _check_row(row)
+        # Duplicates are caught even on rows with other problems, so fixing those reveals nothing new.
+        account_id = row.text("account_id", required=False) if "account_id" not in missing else ""
+        if account_id in first_seen:
+            row.problem(
+                "account_id",
+                account_id,
+                f"duplicate account id; first used in {table.row_label} {first_seen[account_id]}",
+            )
+            continue
+        if account_id:
+            first_seen[account_id] = raw.number
         if account is not None and len(problems) == before:
-            if account.account_id in first_seen:
-                row.problem(
-                    "account_id",
-                    account.account_id,
-                    f"duplicate account id; first used in {table.row_label} {first_seen[account.account_id]}",
-                )
-                continue
-            first_seen[account.account_id] = raw.number
             accounts.append(account)
     return accounts, problems
 
@@ -314,7 +317,7 @@ def _check_row(row: _Row) -> Account | None:
     invoice_refs = tuple(
         ref.strip() for ref in re.split(r"[;；]", row.text("invoice_refs", required=False)) if ref.strip()
     )
-    email = row.text("email", required=False)
+    email = normalise_text(row.text("email", required=False))  # a full-width ＠ looks right but is not
     if email and not _EMAIL.match(email):
         row.problem("email", email, "not an email address")
 
@@ -326,11 +329,12 @@ def _check_row(row: _Row) -> Account | None:
         and payments is not None
         and principal + interest + fees - payments <= 0
     ):
-        row.problem(
-            "payments",
-            payments,
-            "nothing is owed: payments and credits cover principal, interest and fees",
-        )
+        if payments > 0:
+            reason = "nothing is owed: payments and credits cover principal, interest and fees"
+            row.problem("payments", payments, reason)
+        else:
+            reason = "nothing is owed: principal, interest and fees are all zero"
+            row.problem("principal", principal, reason)
     start, end, due, contract = (
         dates[c] for c in ("period_start", "period_end", "due_date", "contract_date")
     )
@@ -400,35 +404,39 @@ def _lookup(row: _Row, column: str, table: dict[str, T], allowed: str, *, requir
 
 
 def _check_address(row: _Row) -> Address | None:
+    """Every address cell is checked (no early return), so one run shows all of a row's problems."""
+    ok = True
     country = normalise_text(row.text("country", required=True)).upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         row.problem("country", country, "must be an ISO 3166 two-letter country code (JP, CN, US, GB …)")
         country = ""
     raw_postal = row.raw.cells.get("postal_code", "")
+    postal = ""
     if isinstance(raw_postal, (int, float)) and not isinstance(raw_postal, bool):
-        row.problem(
-            "postal_code",
-            raw_postal,
-            "stored as a number, so leading zeros may be lost; format the column as text in Excel",
-        )
-        return None
-    postal = normalise_text(row.text("postal_code", required=country in _POSTAL_RULES)).upper()
+        where = "format the column as text in Excel" if row.table.format == "xlsx" else "write it as text"
+        row.problem("postal_code", raw_postal, f"stored as a number, so leading zeros may be lost; {where}")
+        ok = False
+    else:
+        postal = normalise_text(row.text("postal_code", required=country in _POSTAL_RULES)).upper()
     if country in _POSTAL_RULES and postal:
         pattern, example = _POSTAL_RULES[country]
         if not pattern.match(postal):
             row.problem("postal_code", postal, f"not a {country} postal code: expected {example}")
-            return None
-        if country == "JP" and "-" not in postal:
+            ok = False
+        elif country == "JP" and "-" not in postal:
             postal = f"{postal[:3]}-{postal[3:]}"
-    region = row.text("region", required=country in _REGION_REQUIRED)
-    if country == "US" and region and region.upper() not in _US_STATES:
-        row.problem("region", region, "not a US state or territory code (CA, NY, TX …)")
-        return None
-    if country == "US":
+    region = row.text("region", required=False)
+    if country in _REGION_REQUIRED and not region and "region" not in row.missing_columns:
+        row.problem("region", None, f"required for {country} addresses (the {_REGION_REQUIRED[country]})")
+        ok = False
+    if country == "US" and region:
+        if region.upper() not in _US_STATES:
+            row.problem("region", region, "not a US state or territory code (CA, NY, TX …)")
+            ok = False
         region = region.upper()
     city = row.text("city", required=True)
     line1 = row.text("address_line1", required=True)
-    if not country or not city or not line1 or (country in _REGION_REQUIRED and not region):
+    if not ok or not country or not city or not line1:
         return None
     if country in _POSTAL_RULES and not postal:
         return None

@@ -1,0 +1,98 @@
+"""Test helpers: accounts built in code, and poppler tools run on PDFs."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from letters.accounts import Account, Address
+
+_BASE = {
+    "ja": Account(
+        account_id="JA-0001",
+        debtor_name="山田 太郎",
+        debtor_type="person",
+        gender="m",
+        attention="",
+        address=Address("JP", "160-0023", "東京都", "新宿区", "", "西新宿2丁目8番1号", "新宿ビル 12階"),
+        language="ja",
+        currency="JPY",
+        principal=Decimal("120000"),
+        interest=Decimal("1500"),
+        fees=Decimal("880"),
+        payments=Decimal("20000"),
+        due_date=date(2026, 9, 30),
+        contract_number="SK-2024-00123",
+        contract_date=date(2024, 4, 1),
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        invoice_refs=("INV-2026-0831",),
+    ),
+    "zh": Account(
+        account_id="ZH-0001",
+        debtor_name="张伟",
+        debtor_type="person",
+        gender="m",
+        attention="",
+        address=Address("CN", "200120", "上海市", "上海市", "浦东新区", "世纪大道100号", "A座1203室"),
+        language="zh",
+        currency="CNY",
+        principal=Decimal("16000.00"),
+        interest=Decimal("409.02"),
+        fees=Decimal("0"),
+        payments=Decimal("0"),
+        due_date=date(2026, 9, 30),
+        contract_number="HX-2025-0456",
+        contract_date=date(2025, 3, 15),
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        invoice_refs=(),
+    ),
+    "en": Account(
+        account_id="EN-0001",
+        debtor_name="Jane Doe",
+        debtor_type="person",
+        gender="f",
+        attention="",
+        address=Address("US", "10001", "NY", "New York", "", "350 Fifth Avenue", "Apt 4B"),
+        language="en",
+        currency="USD",
+        principal=Decimal("1250.00"),
+        interest=Decimal("12.34"),
+        fees=Decimal("25"),
+        payments=Decimal("100"),
+        due_date=date(2026, 9, 30),
+        contract_number="HR-7781",
+        contract_date=date(2025, 1, 10),
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        invoice_refs=("INV-88123",),
+    ),
+}
+
+
+def make_account(lang: str, **changes: object) -> Account:
+    """A valid account in a language, with any fields replaced."""
+    return replace(_BASE[lang], **changes)  # type: ignore[arg-type]  # test-only convenience
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    """pdffonts' table as dicts: name, type, emb, sub, uni."""
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    rows = []
+    for line in lines[2:]:
+        parts = line.split()
+        # name type... encoding emb sub uni objectID gen: the last 5 columns are fixed.
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3], "line": line})
+    return rows
