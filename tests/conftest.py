@@ -100,3 +100,9 @@ class CsvWriter:
         path = self.folder / name
         path.write_bytes(csv_text(rows).encode(encoding))
         return path
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counters (law-firm references) go to a fresh folder per test, never the user's state."""
+    monkeypatch.setenv("LETTERS_STATE_DIR", str(tmp_path_factory.mktemp("state")))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from letters.errors import ConfigError
+from letters.parse import known_currency
 
 LetterheadKind = Literal["company", "law_firm"]
 Paper = Literal["A4", "Letter"]
@@ -112,10 +113,21 @@ def load_letterhead(folder: Path) -> Letterhead:
     if not texts:
         raise ConfigError(f"{config}: needs at least one of the [ja], [zh], [en] sections")
     bank: dict[str, dict[str, str]] = {}
-    for currency, by_lang in dict(data.get("bank", {})).items():
+    raw_bank = data.get("bank", {})
+    if not isinstance(raw_bank, dict):
+        raise ConfigError(f"{config}: bank must be tables like [bank.JPY] with ja / zh / en texts")
+    for currency, by_lang in raw_bank.items():
+        if not known_currency(currency):
+            raise ConfigError(f"{config}: [bank.{currency}] is not an ISO 4217 currency code")
         if not isinstance(by_lang, dict) or not all(isinstance(v, str) for v in by_lang.values()):
             raise ConfigError(f"{config}: [bank.{currency}] must map languages to text")
+        odd = sorted(set(by_lang) - {"ja", "zh", "en"})
+        if odd:
+            raise ConfigError(f"{config}: [bank.{currency}] has unknown language(s) {', '.join(odd)}")
         bank[currency] = dict(by_lang)
+    for key in ("phone", "fax", "email", "website"):
+        if not isinstance(data.get(key, ""), str):
+            raise ConfigError(f"{config}: {key} must be text")
     kind = need("kind", ("company", "law_firm"))
     paper = need("paper", ("A4", "Letter"))
     seal_kind = need("seal_kind", ("kakuin", "gongzhang", "signature"))

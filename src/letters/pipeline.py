@@ -90,7 +90,7 @@ def build_letters(plan: Plan, options: Options, policy: Policy) -> tuple[list[Le
                 sender, client = company, None
             sender.text(planned.lang)  # fail now, naming the letterhead, if it lacks the language
         except LettersError as exc:
-            failed.append(FailedLetter(letter_id, planned.account.account_id, str(exc)))
+            failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
             continue
         pending.append((planned, letter_id, sender, client))
     references = _references(pending, plan.as_of)
@@ -161,6 +161,20 @@ def file_name(letter: Letter, pattern: str) -> str:
     return safe_name(pattern.format(**values), limit=150) + ".pdf"
 
 
+def _file_names(letters: Sequence[Letter], pattern: str) -> dict[str, str]:
+    """File name per letter id; names that sanitise alike get a suffix instead of overwriting."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for letter in letters:
+        name = file_name(letter, pattern)
+        if name.lower() in used:  # case-insensitive file systems would collide too
+            digest = hashlib.sha256(letter.id.encode()).hexdigest()[:8]
+            name = f"{name.removesuffix('.pdf')}-{digest}.pdf"
+        used.add(name.lower())
+        names[letter.id] = name
+    return names
+
+
 def letter_fields(account: Account) -> dict[str, str]:
     """The account's text fields by column name, so a missing glyph can be traced to its cell."""
     address = account.address
@@ -196,6 +210,7 @@ def run_batch(
     result = BatchResult(plan=plan, failed=failed)
     outdir = private_dir(options.outdir)
     writer = PdfWriter(options.templates, options.letterheads)
+    names = _file_names(letters, options.name_pattern)
     total = len(letters)
     for done, letter in enumerate(letters, start=1):
         try:
@@ -208,7 +223,7 @@ def run_batch(
                 fields=letter_fields(letter.account),
                 strict=options.strict,
             )
-            path = inside(outdir, file_name(letter, options.name_pattern))
+            path = inside(outdir, names[letter.id])
             atomic_write(path, pdf.data)
             digest = hashlib.sha256(pdf.data).hexdigest()
             result.written.append(WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data)))

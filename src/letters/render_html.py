@@ -143,7 +143,8 @@ def sender_view(letterhead: Letterhead, lang: str, currency: str) -> SenderView:
         seal=letterhead.seal.as_uri(),
         seal_kind=letterhead.seal_kind,
         country=letterhead.country,
-        bank=letterhead.bank_details(currency, lang),
+        # A law firm need not list an account: the debtor pays the creditor (payee_bank).
+        bank=letterhead.bank.get(currency, {}).get(lang, ""),
     )
 
 
