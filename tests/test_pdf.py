@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import stat
 import subprocess
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from letters.accounts import Account
 from letters.options import Options
 from letters.pipeline import BatchResult, run_batch
 from tests.conftest import ROOT
@@ -68,7 +71,9 @@ def test_en_text(nine: dict[tuple[str, str], Path], kind: str) -> None:
 
 @pytest.mark.parametrize(("lang", "face"), [("ja", "CJK-JP"), ("zh", "CJK-SC"), ("en", "LiberationSerif")])
 @pytest.mark.parametrize("kind", KINDS)
-def test_fonts_embedded_and_per_language(nine: dict[tuple[str, str], Path], lang: str, face: str, kind: str) -> None:
+def test_fonts_embedded_and_per_language(
+    nine: dict[tuple[str, str], Path], lang: str, face: str, kind: str
+) -> None:
     fonts = pdffonts(nine[(lang, kind)])
     assert fonts, "no fonts at all"
     assert all(f["emb"] == "yes" for f in fonts), [f["line"] for f in fonts]
@@ -91,8 +96,8 @@ def test_lawyer_letters_come_from_the_firm_with_a_reference(nine: dict[tuple[str
     assert "法律事務所" in ja
 
 
-def _render(tmp_path: Path, accounts: list[object], **options: object) -> BatchResult:
-    return run_batch(accounts, Options(outdir=tmp_path / "out", as_of=AS_OF, **options))  # type: ignore[arg-type]
+def _render(tmp_path: Path, accounts: Sequence[Account], **options: Any) -> BatchResult:
+    return run_batch(accounts, Options(outdir=tmp_path / "out", as_of=AS_OF, **options))
 
 
 def test_hostile_name_prints_literally(tmp_path: Path) -> None:
@@ -111,7 +116,9 @@ def test_template_reaching_outside_is_refused(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "templates", templates)
     page = templates / "en" / "demand.html"
     page.write_text(
-        page.read_text(encoding="utf-8").replace("{% block body %}", '{% block body %}<img src="file:///etc/passwd">', 1),
+        page.read_text(encoding="utf-8").replace(
+            "{% block body %}", '{% block body %}<img src="file:///etc/passwd">', 1
+        ),
         encoding="utf-8",
     )
     result = _render(tmp_path, [make_account("en")], letter_kind="demand", templates=templates)
@@ -126,7 +133,10 @@ def test_network_url_is_refused(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     css = templates / "letter.css"
-    css.write_text(css.read_text(encoding="utf-8") + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n', encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8") + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n',
+        encoding="utf-8",
+    )
     result = _render(tmp_path, [make_account("ja")], letter_kind="reminder", templates=templates)
     assert result.written == []
     assert "refused to fetch 'http://127.0.0.1:9/x.png'" in result.failed[0].error

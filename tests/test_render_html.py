@@ -83,14 +83,25 @@ def test_ja_era_dates_when_asked() -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ["{{ 7*7 }}", '<img src="file:///etc/passwd">', "{% include '/etc/passwd' %}", "</div><script>x</script>"],
+    [
+        "{{ 7*7 }}",
+        '<img src="file:///etc/passwd">',
+        "{% include '/etc/passwd' %}",
+        "</div><script>x</script>",
+    ],
 )
 def test_hostile_data_is_escaped_text(hostile: str) -> None:
     html = html_for(letter_for("en", "demand", debtor_name=hostile))
     assert "49" not in re.sub(r"\d{3,}", "", html)  # the expression was not evaluated
     assert "<script>" not in html
     assert 'src="file:///etc/passwd"' not in html
-    escaped = hostile.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    escaped = (
+        hostile.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
     assert escaped in html
 
 
@@ -98,7 +109,12 @@ def test_missing_field_fails_the_letter_naming_it(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     _copy_templates(templates)
     page = templates / "en" / "demand.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("{% block body %}", "{% block body %}{{ account.extra.branch_code }}", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "{% block body %}", "{% block body %}{{ account.extra.branch_code }}", 1
+        ),
+        encoding="utf-8",
+    )
     letter = letter_for("en", "demand")
     with pytest.raises(TemplateError) as info:
         html_for(letter, templates)

@@ -238,3 +238,16 @@ def test_every_good_sample_validates(name: str, encoding: str | None, rows: int)
     report = validate_file(str(SAMPLES / name), encoding=encoding)
     assert report.problems == ()
     assert len(report.accounts) == rows
+
+
+def test_tracking_number_checked_at_load_naming_expected_digit(write_csv: CsvWriter) -> None:
+    rows = [
+        JA_ROW | {"tracking_number": "RB 123 456 785 GB"},
+        JA_ROW | {"account_id": "JA-2", "tracking_number": "RB123456784GB"},
+    ]
+    path = write_csv(rows)
+    report = validate_file(str(path))
+    assert [str(p).replace(str(path), "F") for p in report.problems] == [
+        "F, row 3, column tracking_number: RB123456784GB: check digit is 4, expected 5 (value: 'RB123456784GB')"
+    ]
+    assert report.accounts[0].tracking_number == "RB123456785GB"

@@ -16,6 +16,7 @@ from letters.options import DEFAULT_NAME_PATTERN, Options
 from letters.parse import parse_date
 from letters.sources import FORMATS, Format
 from letters.templates import KINDS
+from letters.tracking import SERVICES, Service
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -190,6 +191,36 @@ def plan(
 )
 @click.option("--no-combined", is_flag=True, help="Do not write the combined print PDF.")
 @click.option("--era/--no-era", "era_dates", default=None, help="Japanese letters: dates in 和暦 (令和8年…).")
+@click.option(
+    "--tracking-column",
+    is_flag=True,
+    help="Registered mail: take each letter's number from the tracking_number column.",
+)
+@click.option(
+    "--tracking-pool",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Registered mail: assign numbers in order from this file of pre-printed labels.",
+)
+@click.option(
+    "--tracking-range",
+    metavar="PREFIX:SERIAL:COUNTRY",
+    help="Registered mail: S10 numbers from a range, e.g. RR:12345600:JP.",
+)
+@click.option(
+    "--mail-service",
+    type=click.Choice(SERVICES),
+    default="registered",
+    show_default=True,
+    help="How the number is labelled on the letter (一般書留 / 簡易書留 / Certified Mail / EMS).",
+)
+@click.option("--no-qr", is_flag=True, help="Do not print the verification QR code.")
+@click.option(
+    "--qr-pattern",
+    default="LETTERS:1:{id}:{sha256}",
+    show_default=True,
+    help="QR payload, e.g. https://verify.example.com/{id}?h={sha256}.",
+)
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(
     file: str | None,
@@ -204,13 +235,42 @@ def render(
     name_pattern: str,
     no_combined: bool,
     era_dates: bool | None,
+    tracking_column: bool,
+    tracking_pool: Path | None,
+    tracking_range: str | None,
+    mail_service: Service,
+    no_qr: bool,
+    qr_pattern: str,
+    db: str | None,
     silent: bool,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
     from letters.pipeline import run_batch
+    from letters.tracking import TrackingSetup, parse_range
 
     if settings and letter_kind is None:
         raise click.UsageError("a one-off letter needs --letter reminder|demand|lawyer")
+    chosen = [
+        flag
+        for flag, on in (
+            ("--tracking-column", tracking_column),
+            ("--tracking-pool", tracking_pool is not None),
+            ("--tracking-range", tracking_range is not None),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of {', '.join(chosen)}")
+    tracking: TrackingSetup | None = None
+    if tracking_column:
+        tracking = TrackingSetup("column", mail_service)
+    elif tracking_pool is not None:
+        tracking = TrackingSetup("pool", mail_service, pool=tracking_pool)
+    elif tracking_range is not None:
+        prefix, start, country = parse_range(tracking_range)
+        tracking = TrackingSetup(
+            "range", mail_service, range_prefix=prefix, range_start=start, range_country=country
+        )
     accounts = _accounts(file, settings, encoding, fmt, lang)
     options = Options(
         outdir=outdir,
@@ -221,6 +281,10 @@ def render(
         name_pattern=name_pattern,
         combined=not no_combined,
         era_dates=era_dates,
+        tracking=tracking,
+        qr=not no_qr,
+        qr_pattern=qr_pattern,
+        db=db,
     )
     if silent:
         result = run_batch(accounts, options)
@@ -239,6 +303,8 @@ def render(
         )
     if result.combined:
         click.echo(f"print PDF: {result.combined} ({result.combined_pages} pages, duplex-ready)")
+    for listing in result.mailing_lists:
+        click.echo(f"mailing list: {listing}")
     click.echo(
         f"{len(result.written)} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped"
     )
@@ -287,6 +353,34 @@ def preview(
     options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, lang=lang, combined=False)
     path = preview_letter(accounts, options, output, account_id=account_id, dpi=dpi)
     click.echo(str(path))
+
+
+@cli.group(context_settings=CONTEXT, cls=LettersGroup)
+def mail() -> None:
+    """Registered mail: delivery events for the numbers letters has assigned."""
+
+
+@mail.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+def mail_import(file: Path, db: str | None) -> None:
+    """Record delivery events from a CSV: tracking_number, event, date[, note]."""
+    from letters.delivery import import_events
+    from letters.ledger import Ledger
+
+    ledger = Ledger(db)
+    try:
+        result = import_events(file, ledger)
+    finally:
+        ledger.close()
+    click.echo(f"{result.recorded} event(s) recorded")
+    if result.unknown:
+        click.echo(
+            f"{len(result.unknown)} number(s) not assigned by letters (recorded, unmatched): "
+            + ", ".join(result.unknown),
+            err=True,
+        )
+        sys.exit(1)
 
 
 def main() -> None:

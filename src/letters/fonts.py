@@ -113,7 +113,7 @@ def visible_text(html: str) -> str:
     return "".join(collector.parts)
 
 
-def check_glyphs(html: str, lang: str, letter_id: str, fields: dict[str, str]) -> None:
+def check_glyphs(html: str, lang: str, name: str, fields: dict[str, str]) -> None:
     """Fail the letter when any character would print as a blank box (tofu); name its field."""
     missing = missing_characters(visible_text(html), lang)
     if not missing:
@@ -123,7 +123,7 @@ def check_glyphs(html: str, lang: str, letter_id: str, fields: dict[str, str]) -
     for char in missing:
         where = next((name for name, value in fields.items() if char in value), "the template text")
         details.append(f"{char!r} (U+{ord(char):04X}) in {where}")
-    raise RenderError(f"letter {letter_id}: no glyph in {stack} for " + ", ".join(details))
+    raise RenderError(f"{name}: no glyph in {stack} for " + ", ".join(details))
 
 
 def check_environment() -> None:

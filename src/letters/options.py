@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from letters.errors import ConfigError
+from letters.qr import check_pattern
+from letters.tracking import TrackingSetup
 
 FORMATS = ("pdf",)
 NAME_FIELDS = frozenset({"date", "lang", "kind", "account", "seq", "id"})
@@ -42,6 +44,10 @@ class Options:
     combined: bool = True  # also write one print PDF for the batch (duplex: letters start on odd pages)
     era_dates: bool | None = None  # None: as the policy says
     strict: bool = True  # WeasyPrint warnings fail the letter
+    qr: bool = True  # print a verification QR code (letter id + SHA-256 of its data) on each letter
+    qr_pattern: str = "LETTERS:1:{id}:{sha256}"  # or a URL such as https://verify.example/{id}?h={sha256}
+    tracking: TrackingSetup | None = None  # registered-mail numbers: None = not sent registered
+    db: str | None = None  # ledger URL (default: SQLite in the state folder)
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -50,6 +56,7 @@ class Options:
                 f"unknown output format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
             )
         check_name_pattern(self.name_pattern)
+        check_pattern(self.qr_pattern)
 
 
 def check_name_pattern(pattern: str) -> None:

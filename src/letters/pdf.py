@@ -103,9 +103,8 @@ class PdfWriter:
         self._weasyprint = weasyprint
 
     @cache  # noqa: B019 - one writer per process; the cache lives as long as it does
-    def stylesheets(self, lang: str, envelope: str) -> tuple[Any, ...]:
-        """Parsed stylesheets for a language and envelope layout, parsed once per process."""
-        names = ("letter.css", f"{lang}/{lang}.css", f"envelopes/{envelope}.css")
+    def stylesheets(self, names: tuple[str, ...]) -> tuple[Any, ...]:
+        """Parsed stylesheets (paths relative to the templates folder), parsed once per process."""
         sheets = []
         for name in names:
             path = self.templates_root / name
@@ -118,6 +117,10 @@ class PdfWriter:
             )
         return tuple(sheets)
 
+    @staticmethod
+    def letter_stylesheets(lang: str, envelope: str) -> tuple[str, ...]:
+        return ("letter.css", f"{lang}/{lang}.css", f"envelopes/{envelope}.css")
+
     def write(
         self,
         html: str,
@@ -128,8 +131,28 @@ class PdfWriter:
         fields: dict[str, str],
         strict: bool = True,
     ) -> PdfResult:
-        """HTML → PDF bytes; any missing glyph, refused fetch or WeasyPrint warning fails the letter."""
-        check_glyphs(html, lang, letter_id, fields)
+        """A letter's HTML → PDF bytes; a missing glyph, refused fetch or WeasyPrint warning fails it."""
+        return self.write_document(
+            html,
+            self.letter_stylesheets(lang, envelope),
+            lang=lang,
+            name=f"letter {letter_id}",
+            fields=fields,
+            strict=strict,
+        )
+
+    def write_document(
+        self,
+        html: str,
+        stylesheets: tuple[str, ...],
+        *,
+        lang: str,
+        name: str,
+        fields: dict[str, str],
+        strict: bool = True,
+    ) -> PdfResult:
+        """Any of our HTML documents (letters, mailing lists) → PDF bytes, with the same safeguards."""
+        check_glyphs(html, lang, name, fields)
         from weasyprint.urls import FatalURLFetchingError
 
         document = self._weasyprint.HTML(
@@ -139,13 +162,13 @@ class PdfWriter:
             with _weasyprint_warnings() as warnings:
                 rendered = document.render(
                     font_config=self.font_config,
-                    stylesheets=list(self.stylesheets(lang, envelope)),
+                    stylesheets=list(self.stylesheets(stylesheets)),
                     cache=self.image_cache,
                 )
                 data = rendered.write_pdf()
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
-            raise RenderError(f"letter {letter_id}: {cause}") from None
+            raise RenderError(f"{name}: {cause}") from None
         if strict and warnings:
-            raise RenderError(f"letter {letter_id}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
+            raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
         return PdfResult(bytes(data), len(rendered.pages))

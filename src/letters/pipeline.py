@@ -5,19 +5,24 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from letters.accounts import Account, AccountSet
+from letters.canonical import data_sha256
 from letters.errors import LettersError
 from letters.files import atomic_write, inside, private_dir
+from letters.ledger import Ledger
 from letters.letterhead import Letterhead, find_letterhead
+from letters.mailing import build_mailing_lists, write_mailing_lists
 from letters.options import Options
 from letters.plan import Plan, PlannedLetter, plan_letters
 from letters.policy import Policy, load_policy
+from letters.qr import qr_data_url, verification_payload
 from letters.render_html import Letter, envelope_for, render_html, safe_name
 from letters.serials import next_serials
+from letters.tracking import assign_tracking
 
 Progress = Callable[[int, int], None]
 
@@ -29,6 +34,8 @@ class WrittenLetter:
     pages: int
     sha256: str
     size: int
+    data_sha256: str  # of the letter's canonical merged data (what the QR code vouches for)
+    qr_payload: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class BatchResult:
     failed: list[FailedLetter] = field(default_factory=list)
     combined: Path | None = None
     combined_pages: int = 0
+    mailing_lists: list[Path] = field(default_factory=list)
 
 
 def as_of_date(options: Options) -> date:
@@ -207,6 +215,13 @@ def run_batch(
     policy = load_policy(options.policy)
     plan = make_plan(records, options, policy)
     letters, failed = build_letters(plan, options, policy)
+    if options.tracking is not None and letters:
+        # Numbers are recorded before anything is printed: a crash later never frees a used label.
+        ledger = Ledger(options.db)
+        try:
+            letters = assign_tracking(letters, options.tracking, ledger)
+        finally:
+            ledger.close()
     result = BatchResult(plan=plan, failed=failed)
     outdir = private_dir(options.outdir)
     writer = PdfWriter(options.templates, options.letterheads)
@@ -214,6 +229,10 @@ def run_batch(
     total = len(letters)
     for done, letter in enumerate(letters, start=1):
         try:
+            data_digest = data_sha256(letter, options.templates)
+            payload = verification_payload(letter.id, data_digest, options.qr_pattern)
+            if options.qr:
+                letter = replace(letter, qr=qr_data_url(payload))
             rendered = render_html(letter, options.templates)
             pdf = writer.write(
                 rendered.html,
@@ -226,7 +245,9 @@ def run_batch(
             path = inside(outdir, names[letter.id])
             atomic_write(path, pdf.data)
             digest = hashlib.sha256(pdf.data).hexdigest()
-            result.written.append(WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data)))
+            result.written.append(
+                WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data), data_digest, payload)
+            )
         except LettersError as exc:
             message = str(exc)
             if not message.startswith(f"letter {letter.id}"):
@@ -236,6 +257,10 @@ def run_batch(
             progress(done, total)
     if options.combined and result.written:
         result.combined, result.combined_pages = write_combined(result.written, outdir, plan.as_of)
+    mailed = [item.letter for item in result.written if item.letter.tracking_number]
+    if mailed:
+        lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
+        result.mailing_lists = write_mailing_lists(lists, outdir, options.templates, writer)
     return result
 
 

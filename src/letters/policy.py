@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from letters.errors import ConfigError
+from letters.mailing_rates import Postage
 from letters.templates import KINDS
 
-_TOP_KEYS = frozenset({"pay_within_days", "era_dates", "stages", "senders", "law_firms"})
+_TOP_KEYS = frozenset({"pay_within_days", "era_dates", "stages", "senders", "law_firms", "postage"})
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
 
@@ -48,6 +49,7 @@ class Policy:
     law_firms: Mapping[str, str] = field(
         default_factory=lambda: {"ja": "sakura-law", "zh": "mingli-law", "en": "whitfield-law"}
     )
+    postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -94,6 +96,7 @@ def load_policy(path: Path | None) -> Policy:
         era_dates=era,
         senders=_table(path, "senders", data.get("senders", defaults.senders)),
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
+        postage=_postage(path, data.get("postage", {})),
         source=str(path),
     )
 
@@ -102,6 +105,30 @@ def _table(path: Path, name: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{path}: [{name}] must map languages (ja, zh, en, en-GB …) to letterhead names")
     return dict(value)
+
+
+def _postage(path: Path, raw: Any) -> dict[str, Postage]:
+    from letters.mailing import CARRIERS
+    from letters.parse import parse_amount
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: postage must be tables like [postage.japan-post]")
+    rates: dict[str, Postage] = {}
+    for carrier, table in raw.items():
+        if carrier not in CARRIERS:
+            raise ConfigError(f"{path}: [postage.{carrier}]: unknown carrier; use {', '.join(CARRIERS)}")
+        if not isinstance(table, dict) or set(table) != {"currency", "postage", "fee"}:
+            raise ConfigError(f"{path}: [postage.{carrier}] needs exactly currency, postage and fee")
+        currency = str(table["currency"])
+        try:
+            rates[carrier] = Postage(
+                currency,
+                parse_amount(str(table["postage"]), currency),
+                parse_amount(str(table["fee"]), currency),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [postage.{carrier}]: {exc}") from None
+    return rates
 
 
 def _stages(path: Path, raw: Any) -> tuple[Stage, ...]:

@@ -74,7 +74,12 @@ def template_identity(root: Path, lang: str, kind: str) -> TemplateIdentity:
     env = template_environment(root)
     name = template_name(lang, kind)
     seen: list[str] = []
-    _collect_dependencies(env, name, seen)
+    try:
+        _collect_dependencies(env, name, seen)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"no template {exc.name!r} under {root}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     return TemplateIdentity(name, tuple((dep, _sha256(root / dep)) for dep in sorted(seen)))
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from letters.accounts import LANGUAGES, Account, Address, DebtorType, Language
 from letters.errors import Problem
 from letters.parse import known_currency, normalise_text, parse_amount, parse_date
+from letters.postal import parse_tracking
 from letters.sources import Format, RawRow, RawTable, read_table
 
 T = TypeVar("T")
@@ -343,6 +344,14 @@ def _check_row(row: _Row) -> Account | None:
     if contract and due and contract > due:
         row.problem("contract_date", contract, f"contract date is after the due date ({due.isoformat()})")
 
+    tracking = ""
+    raw_tracking = row.text("tracking_number", required=False)
+    if raw_tracking:
+        try:
+            tracking = parse_tracking(raw_tracking).number
+        except ValueError as exc:
+            row.problem("tracking_number", raw_tracking, str(exc))
+            return None
     if (
         not account_id
         or not debtor_name
@@ -387,7 +396,7 @@ def _check_row(row: _Row) -> Account | None:
         phone=row.text("phone", required=False),
         creditor=row.text("creditor", required=False),
         jurisdiction=jurisdiction,
-        tracking_number=normalise_text(row.text("tracking_number", required=False)).upper().replace(" ", ""),
+        tracking_number=tracking,
         extra=extra,
     )
 

@@ -1,0 +1,45 @@
+"""Verification payload (letter id + data SHA-256, optionally in a URL) → QR code PNG data URL."""
+
+from __future__ import annotations
+
+import base64
+import io
+import string
+
+from letters.errors import ConfigError
+
+DEFAULT_PATTERN = "LETTERS:1:{id}:{sha256}"
+
+
+def check_pattern(pattern: str) -> None:
+    """A payload pattern may use {id} and {sha256} only; both must appear so the code is unique."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ConfigError(f"QR pattern {pattern!r}: {exc}") from None
+    if names != {"id", "sha256"}:
+        raise ConfigError(f"QR pattern {pattern!r} must contain exactly the fields {{id}} and {{sha256}}")
+
+
+def verification_payload(letter_id: str, sha256: str, pattern: str = DEFAULT_PATTERN) -> str:
+    """What the QR code encodes; letter ids are already file-name safe, so they are URL safe too."""
+    check_pattern(pattern)
+    return pattern.format(id=letter_id, sha256=sha256)
+
+
+def qr_png(payload: str) -> bytes:
+    """The payload as a QR code PNG (error correction M: survives a fold or a smudge)."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
+    code.add_data(payload)
+    code.make(fit=True)
+    image = code.make_image()
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+def qr_data_url(payload: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(qr_png(payload)).decode("ascii")
