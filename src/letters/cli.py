@@ -221,6 +221,16 @@ def plan(
     help="QR payload, e.g. https://verify.example.com/{id}?h={sha256}.",
 )
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+@click.option("--pdfa", is_flag=True, help="PDF/A-3b with the letter's merged data embedded (for archiving).")
+@click.option(
+    "--archive-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the batch's BagIt bag goes (default: OUTPUT/archive).",
+)
+@click.option("--no-archive", is_flag=True, help="Write letters only: no bag, no ledger record.")
+@click.option(
+    "--operator", help="Who runs the batch, for the manifest (default: $LETTERS_OPERATOR or $USER)."
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(
     file: str | None,
@@ -242,6 +252,10 @@ def render(
     no_qr: bool,
     qr_pattern: str,
     db: str | None,
+    pdfa: bool,
+    archive_dir: Path | None,
+    no_archive: bool,
+    operator: str | None,
     silent: bool,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
@@ -285,6 +299,10 @@ def render(
         qr=not no_qr,
         qr_pattern=qr_pattern,
         db=db,
+        pdfa=pdfa,
+        archive=not no_archive,
+        archive_dir=archive_dir,
+        operator=operator,
     )
     if silent:
         result = run_batch(accounts, options)
@@ -305,6 +323,14 @@ def render(
         click.echo(f"print PDF: {result.combined} ({result.combined_pages} pages, duplex-ready)")
     for listing in result.mailing_lists:
         click.echo(f"mailing list: {listing}")
+    if result.archive is not None:
+        click.echo(f"archive: {result.archive}")
+    if result.batch is not None:
+        click.echo(
+            f"ledger: batch {result.batch.batch_id} (#{result.batch.seq}, hash {result.batch.hash[:16]}…)"
+        )
+    for letter in result.already_recorded:
+        click.echo(f"already sent {letter.id}: recorded in the ledger by an earlier run", err=True)
     click.echo(
         f"{len(result.written)} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped"
     )
@@ -381,6 +407,74 @@ def mail_import(file: Path, db: str | None) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@cli.command("verify", context_settings=CONTEXT)
+@click.argument("archive", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--db", metavar="URL", help="Ledger to check the archive against (default: the local ledger).")
+@click.option("--no-ledger", is_flag=True, help="Check the bag and its manifest only.")
+def verify(archive: Path, db: str | None, no_ledger: bool) -> None:
+    """Check an archived batch: every file's SHA-256 (full fixity), the manifest, and the ledger."""
+    from letters.archive import verify_archive
+    from letters.ledger import Ledger
+
+    ledger = None if no_ledger else Ledger(db)
+    try:
+        problems = verify_archive(archive, ledger)
+    finally:
+        if ledger is not None:
+            ledger.close()
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo(f"{archive}: verified (bag fixity, manifest" + ("" if no_ledger else ", ledger") + ")")
+
+
+@cli.group(context_settings=CONTEXT, cls=LettersGroup)
+def ledger() -> None:
+    """The ledger of every letter sent: a hash chain of batches."""
+
+
+@ledger.command("verify", context_settings=CONTEXT)
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+def ledger_verify(db: str | None) -> None:
+    """Re-compute the hash chain and name the first broken link."""
+    from letters.ledger import Ledger
+
+    book = Ledger(db)
+    try:
+        problems = book.verify_chain()
+    finally:
+        book.close()
+    if problems:
+        click.echo(f"first broken link: {problems[0]}", err=True)
+        for problem in problems[1:]:
+            click.echo(f"also: {problem}", err=True)
+        sys.exit(1)
+    click.echo("ledger chain intact")
+
+
+@cli.command("history", context_settings=CONTEXT)
+@click.argument("account")
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+def history(account: str, db: str | None) -> None:
+    """List every letter sent to ACCOUNT, oldest first."""
+    from letters.ledger import Ledger
+
+    book = Ledger(db)
+    try:
+        rows = book.history(account)
+    finally:
+        book.close()
+    if not rows:
+        click.echo(f"no letters recorded for {account}")
+        return
+    for row in rows:
+        click.echo(
+            f"{row.letter_date}\t{row.kind}\t{row.lang}\t{row.letter_id}\t{row.tracking_number or '-'}"
+            f"\tbatch {row.batch_id}\tpdf sha256 {row.pdf_sha256}"
+        )
 
 
 def main() -> None:

@@ -18,10 +18,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     create_engine,
     event,
+    func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -52,6 +55,48 @@ delivery_events = Table(
     Column("matched", Boolean, nullable=False),  # False: the number is not one we assigned
     Column("source", String(500), nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+
+references = Table(
+    "references",
+    metadata,
+    Column("letter_id", String(200), primary_key=True),  # a re-run gets its reference back
+    Column("counter", String(100), nullable=False),  # e.g. mingli-law-2026
+    Column("serial", Integer, nullable=False),
+    UniqueConstraint("counter", "serial"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 … in chain order
+    Column("batch_id", String(100), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),  # ISO 8601 UTC, hashed as text
+    Column("as_of", String(10), nullable=False),
+    Column("input_sha256", String(64), nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("letter_count", Integer, nullable=False),
+    Column("operator", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+letters_table = Table(
+    "letters",
+    metadata,
+    Column("letter_id", String(200), primary_key=True),  # each letter is recorded once, ever
+    Column("batch_id", String(100), nullable=False, index=True),
+    Column("account_id", String(200), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("letter_date", String(10), nullable=False),
+    Column("data_sha256", String(64), nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    Column("docx_sha256", String(64), nullable=False),
+    Column("tracking_number", String(40), nullable=False),
+    Column("qr_payload", String(500), nullable=False),
+    Column("file", String(300), nullable=False),
 )
 
 
@@ -90,7 +135,7 @@ class DeliveryEvent:
     matched: bool
 
 
-class Ledger:
+class _LedgerCore:
     """One database connection pool; every method is one transaction."""
 
     def __init__(self, url: str | None = None) -> None:
@@ -202,3 +247,187 @@ class Ledger:
                 .order_by(delivery_events.c.event_date, delivery_events.c.id)
             )
             return [DeliveryEvent(r.tracking_number, r.event, r.event_date, r.note, r.matched) for r in rows]
+
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """One letter as the ledger remembers it."""
+
+    letter_id: str
+    batch_id: str
+    account_id: str
+    kind: str
+    lang: str
+    letter_date: str
+    data_sha256: str
+    pdf_sha256: str
+    docx_sha256: str
+    tracking_number: str
+    qr_payload: str
+    file: str
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    seq: int
+    batch_id: str
+    created_at: str
+    as_of: str
+    input_sha256: str
+    manifest_sha256: str
+    letter_count: int
+    operator: str
+    prev_hash: str
+    hash: str
+
+
+def batch_hash(prev_hash: str, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> str:
+    """SHA-256 over the previous link, the batch's fields and every letter's fields, canonically."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    body = {
+        "prev": prev_hash,
+        "batch": {k: batch[k] for k in sorted(batch) if k not in ("hash", "prev_hash", "seq")},
+        "letters": [asdict(r) for r in sorted(letters, key=lambda r: r.letter_id)],
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Extras:
+    """Ledger methods for references, batches and letters (mixed into Ledger below)."""
+
+    engine: Engine
+
+    def reference_serials(self, counter: str, letter_ids: Sequence[str]) -> dict[str, int]:
+        """A serial per letter for a counter; letters that have one keep it, others take the next."""
+        with self.engine.begin() as conn:
+            existing = {
+                row.letter_id: row.serial
+                for row in conn.execute(
+                    select(references).where(references.c.letter_id.in_(list(letter_ids)))
+                )
+            }
+            top = (
+                conn.scalar(select(func.max(references.c.serial)).where(references.c.counter == counter)) or 0
+            )
+            fresh = [lid for lid in letter_ids if lid not in existing]
+            rows = [
+                {"letter_id": lid, "counter": counter, "serial": top + i} for i, lid in enumerate(fresh, 1)
+            ]
+            if rows:
+                conn.execute(insert(references), rows)
+            existing.update({r["letter_id"]: r["serial"] for r in rows})
+        return existing
+
+    def recorded_letters(self, letter_ids: Iterable[str]) -> dict[str, LetterRecord]:
+        ids = list(letter_ids)
+        found: dict[str, LetterRecord] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for row in conn.execute(select(letters_table).where(letters_table.c.letter_id.in_(chunk))):
+                    found[row.letter_id] = LetterRecord(**row._asdict())
+        return found
+
+    def batch(self, batch_id: str) -> BatchRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batches).where(batches.c.batch_id == batch_id)).first()
+        return BatchRecord(**row._asdict()) if row else None
+
+    def record_batch(self, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> BatchRecord:
+        """Append a batch and its letters to the chain in one transaction; all or nothing."""
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # One writer at a time extends the chain, so two batches never share a prev_hash.
+                    conn.execute(text("LOCK TABLE batches IN EXCLUSIVE MODE"))
+                last = conn.execute(select(batches).order_by(batches.c.seq.desc()).limit(1)).first()
+                prev = last.hash if last else GENESIS
+                seq = (last.seq if last else 0) + 1
+                digest = batch_hash(prev, batch, letters)
+                row = dict(batch, seq=seq, prev_hash=prev, hash=digest)
+                conn.execute(insert(batches), [row])
+                if letters:
+                    conn.execute(insert(letters_table), [r.__dict__ for r in letters])
+        except IntegrityError as exc:
+            raise LedgerError(f"the ledger refused batch {batch.get('batch_id')}: {exc.orig}") from None
+        return BatchRecord(**row)
+
+    def history(self, account_id: str) -> list[LetterRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(letters_table)
+                .where(letters_table.c.account_id == account_id)
+                .order_by(letters_table.c.letter_date, letters_table.c.letter_id)
+            )
+            return [LetterRecord(**row._asdict()) for row in rows]
+
+    def verify_chain(self) -> list[str]:
+        """Every broken link, first one first: a changed batch or letter row, a removed or reordered batch."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            chain = [
+                BatchRecord(**r._asdict()) for r in conn.execute(select(batches).order_by(batches.c.seq))
+            ]
+            prev = GENESIS
+            for expected_seq, record in enumerate(chain, start=1):
+                rows = [
+                    LetterRecord(**r._asdict())
+                    for r in conn.execute(
+                        select(letters_table).where(letters_table.c.batch_id == record.batch_id)
+                    )
+                ]
+                if record.seq != expected_seq:
+                    problems.append(
+                        f"batch {record.batch_id}: sequence {record.seq}, expected {expected_seq} "
+                        "(a batch was removed)"
+                    )
+                if record.prev_hash != prev:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): does not link to the batch before it"
+                    )
+                fields = {k: v for k, v in record.__dict__.items()}
+                if batch_hash(record.prev_hash, fields, rows) != record.hash:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): its record or one of its "
+                        f"{len(rows)} letter rows was changed"
+                    )
+                if len(rows) != record.letter_count:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): {len(rows)} letter rows, "
+                        f"the batch recorded {record.letter_count}"
+                    )
+                prev = record.hash
+            orphans = conn.scalars(
+                select(letters_table.c.letter_id).where(
+                    letters_table.c.batch_id.not_in([b.batch_id for b in chain])
+                )
+            ).all()
+            for orphan in orphans:
+                problems.append(f"letter {orphan}: belongs to no batch in the chain")
+        return problems
+
+    def last_letters(self, account_ids: Iterable[str]) -> dict[str, list[LetterRecord]]:
+        ids = list(dict.fromkeys(account_ids))
+        found: dict[str, list[LetterRecord]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = conn.execute(
+                    select(letters_table)
+                    .where(letters_table.c.account_id.in_(chunk))
+                    .order_by(letters_table.c.letter_date)
+                )
+                for row in rows:
+                    found.setdefault(row.account_id, []).append(LetterRecord(**row._asdict()))
+        return found
+
+
+class Ledger(_Extras, _LedgerCore):
+    """The ledger API: tracking numbers, deliveries, references, batches and letters."""

@@ -48,6 +48,10 @@ class Options:
     qr_pattern: str = "LETTERS:1:{id}:{sha256}"  # or a URL such as https://verify.example/{id}?h={sha256}
     tracking: TrackingSetup | None = None  # registered-mail numbers: None = not sent registered
     db: str | None = None  # ledger URL (default: SQLite in the state folder)
+    archive: bool = True  # BagIt bag + manifest + ledger record per batch
+    archive_dir: Path | None = None  # default: OUTDIR/archive
+    pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
+    operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]

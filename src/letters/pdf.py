@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -130,6 +132,9 @@ class PdfWriter:
         letter_id: str,
         fields: dict[str, str],
         strict: bool = True,
+        pdfa: bool = False,
+        attachment: bytes | None = None,
+        created: datetime | None = None,
     ) -> PdfResult:
         """A letter's HTML → PDF bytes; a missing glyph, refused fetch or WeasyPrint warning fails it."""
         return self.write_document(
@@ -139,6 +144,9 @@ class PdfWriter:
             name=f"letter {letter_id}",
             fields=fields,
             strict=strict,
+            pdfa=pdfa,
+            attachment=attachment,
+            created=created,
         )
 
     def write_document(
@@ -150,6 +158,9 @@ class PdfWriter:
         name: str,
         fields: dict[str, str],
         strict: bool = True,
+        pdfa: bool = False,
+        attachment: bytes | None = None,
+        created: datetime | None = None,
     ) -> PdfResult:
         """Any of our HTML documents (letters, mailing lists) → PDF bytes, with the same safeguards."""
         check_glyphs(html, lang, name, fields)
@@ -165,10 +176,34 @@ class PdfWriter:
                     stylesheets=list(self.stylesheets(stylesheets)),
                     cache=self.image_cache,
                 )
-                data = rendered.write_pdf()
+                stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                # Fixed dates (SOURCE_DATE_EPOCH, via `created`) make identical input give identical bytes.
+                rendered.metadata.created = stamp
+                rendered.metadata.modified = stamp
+                options: dict[str, Any] = {}
+                if pdfa:
+                    options["pdf_variant"] = "pdf/a-3b"
+                    options["pdf_identifier"] = (
+                        hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+                    )
+                if attachment is not None:
+                    when = created or datetime.now(UTC)
+                    options["attachments"] = [
+                        self._weasyprint.Attachment(
+                            string=attachment.decode("utf-8"),
+                            name="letter-data.json",
+                            description="The letter's merged data (canonical JSON)",
+                            relationship="Source",
+                            created=when,
+                            modified=when,
+                        )
+                    ]
+                data = rendered.write_pdf(**options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"{name}: {cause}") from None
+        except Exception as exc:  # e.g. an unreadable image: fail this letter, not the whole batch
+            raise RenderError(f"{name}: WeasyPrint failed: {type(exc).__name__}: {exc}") from None
         if strict and warnings:
             raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
         return PdfResult(bytes(data), len(rendered.pages))

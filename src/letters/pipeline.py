@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from letters.accounts import Account, AccountSet
-from letters.canonical import data_sha256
+from letters.archive import (
+    MANIFEST_SCHEMA,
+    ArchivedFile,
+    letter_document,
+    now_utc,
+    sha256_file,
+    tool_versions,
+    write_archive,
+)
+from letters.canonical import letterhead_identity
 from letters.errors import LettersError
 from letters.files import atomic_write, inside, private_dir
-from letters.ledger import Ledger
+from letters.ledger import BatchRecord, Ledger, LetterRecord
 from letters.letterhead import Letterhead, find_letterhead
 from letters.mailing import build_mailing_lists, write_mailing_lists
 from letters.options import Options
+from letters.pdf import PdfWriter
 from letters.plan import Plan, PlannedLetter, plan_letters
 from letters.policy import Policy, load_policy
 from letters.qr import qr_data_url, verification_payload
 from letters.render_html import Letter, envelope_for, render_html, safe_name
-from letters.serials import next_serials
+from letters.templates import template_identity
 from letters.tracking import assign_tracking
 
 Progress = Callable[[int, int], None]
@@ -36,6 +48,7 @@ class WrittenLetter:
     size: int
     data_sha256: str  # of the letter's canonical merged data (what the QR code vouches for)
     qr_payload: str
+    document: bytes  # the canonical merged data itself (archived as letter-data/<id>.json)
 
 
 @dataclass(frozen=True)
@@ -53,15 +66,32 @@ class BatchResult:
     combined: Path | None = None
     combined_pages: int = 0
     mailing_lists: list[Path] = field(default_factory=list)
+    already_recorded: list[Letter] = field(default_factory=list)  # sent by an earlier run
+    archive: Path | None = None
+    batch: BatchRecord | None = None
 
 
 def as_of_date(options: Options) -> date:
     return options.as_of or date.today()
 
 
-def make_plan(accounts: Sequence[Account], options: Options, policy: Policy) -> Plan:
+def make_plan(
+    accounts: Sequence[Account],
+    options: Options,
+    policy: Policy,
+    history: Mapping[str, Sequence[LetterRecord]] | None = None,
+) -> Plan:
+    sent = {
+        account_id: [(r.kind, date.fromisoformat(r.letter_date)) for r in rows]
+        for account_id, rows in (history or {}).items()
+    }
     return plan_letters(
-        accounts, policy, as_of_date(options), force_kind=options.letter_kind, force_lang=options.lang
+        accounts,
+        policy,
+        as_of_date(options),
+        force_kind=options.letter_kind,
+        force_lang=options.lang,
+        history=sent,
     )
 
 
@@ -78,7 +108,9 @@ class _Letterheads:
         return self._cache[name]
 
 
-def build_letters(plan: Plan, options: Options, policy: Policy) -> tuple[list[Letter], list[FailedLetter]]:
+def build_letters(
+    plan: Plan, options: Options, policy: Policy, ledger: Ledger | None = None
+) -> tuple[list[Letter], list[FailedLetter]]:
     """Give each planned letter its id, sender, client and reference; config problems fail that letter."""
     heads = _Letterheads(options.letterheads)
     era = policy.era_dates if options.era_dates is None else options.era_dates
@@ -101,7 +133,13 @@ def build_letters(plan: Plan, options: Options, policy: Policy) -> tuple[list[Le
             failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
             continue
         pending.append((planned, letter_id, sender, client))
-    references = _references(pending, plan.as_of)
+    own = ledger is None
+    book = ledger or Ledger(options.db)
+    try:
+        references = _references(pending, plan.as_of, book)
+    finally:
+        if own:
+            book.close()
     for sequence, ((planned, letter_id, sender, client), reference) in enumerate(
         zip(pending, references, strict=True), start=1
     ):
@@ -131,23 +169,26 @@ def _unique_id(planned: PlannedLetter, as_of: date, used: set[str]) -> str:
 
 
 def _references(
-    pending: Sequence[tuple[PlannedLetter, str, Letterhead, Letterhead | None]], as_of: date
+    pending: Sequence[tuple[PlannedLetter, str, Letterhead, Letterhead | None]], as_of: date, ledger: Ledger
 ) -> list[str]:
-    """Letter references: law firms number their letters per year; others quote the account id."""
-    refs: list[str] = []
-    counters: dict[str, list[int]] = {}
-    needed: dict[str, int] = {}
-    for planned, _, sender, _ in pending:
+    """Letter references: law firms number their letters per year; others quote the account id.
+
+    Serials live in the ledger keyed by letter id, so a re-run (after a crash) prints the same
+    reference and a number once issued is never issued to another letter.
+    """
+    wanted: dict[str, list[str]] = {}
+    for planned, letter_id, sender, _ in pending:
         if planned.kind == "lawyer":
-            key = f"{sender.id}-{as_of.year}"
-            needed[key] = needed.get(key, 0) + 1
-    for key, count in needed.items():
-        counters[key] = next_serials(key, count)
-    for planned, _, sender, _ in pending:
+            wanted.setdefault(f"{sender.id}-{as_of.year}", []).append(letter_id)
+    serials: dict[str, int] = {}
+    for counter, ids in wanted.items():
+        serials.update(ledger.reference_serials(counter, ids))
+    refs: list[str] = []
+    for planned, letter_id, sender, _ in pending:
         if planned.kind != "lawyer":
             refs.append(planned.account.account_id)
             continue
-        serial = counters[f"{sender.id}-{as_of.year}"].pop(0)
+        serial = serials[letter_id]
         prefix = sender.text(planned.lang).reference_prefix or sender.id.upper()
         if planned.lang == "zh":
             refs.append(f"（{as_of.year}）{prefix}第{serial:04d}号")
@@ -206,30 +247,65 @@ def letter_fields(account: Account) -> dict[str, str]:
 def run_batch(
     accounts: AccountSet | Sequence[Account], options: Options, *, progress: Progress | None = None
 ) -> BatchResult:
-    """The whole job, stage by stage: plan, build letters, render each, write files, combine."""
+    """The whole job, stage by stage: plan (with history), letters, numbers, render, archive, record."""
     from letters.fonts import check_environment
-    from letters.pdf import PdfWriter
 
     check_environment()
+    source = accounts if isinstance(accounts, AccountSet) else None
     records = accounts.accounts if isinstance(accounts, AccountSet) else tuple(accounts)
     policy = load_policy(options.policy)
-    plan = make_plan(records, options, policy)
-    letters, failed = build_letters(plan, options, policy)
-    if options.tracking is not None and letters:
-        # Numbers are recorded before anything is printed: a crash later never frees a used label.
-        ledger = Ledger(options.db)
-        try:
+    ledger = Ledger(options.db)
+    try:
+        history = ledger.last_letters(a.account_id for a in records)
+        plan = make_plan(records, options, policy, history)
+        letters, failed = build_letters(plan, options, policy, ledger)
+        result = BatchResult(plan=plan, failed=failed)
+        # A letter already in the ledger was sent by an earlier run (e.g. before a crash and a
+        # re-run): it is reported, never produced or recorded a second time.
+        recorded = ledger.recorded_letters(letter.id for letter in letters)
+        result.already_recorded = [letter for letter in letters if letter.id in recorded]
+        letters = [letter for letter in letters if letter.id not in recorded]
+        if options.tracking is not None and letters:
+            # Numbers are recorded before anything prints: a crash later never frees a used label.
             letters = assign_tracking(letters, options.tracking, ledger)
-        finally:
-            ledger.close()
-    result = BatchResult(plan=plan, failed=failed)
-    outdir = private_dir(options.outdir)
-    writer = PdfWriter(options.templates, options.letterheads)
+        outdir = private_dir(options.outdir)
+        writer = _writer(options)
+        render_letters(letters, options, writer, outdir, result, progress)
+        if not result.written:
+            return result
+        if options.combined:
+            result.combined, result.combined_pages = write_combined(result.written, outdir, plan.as_of)
+        mailed = [item.letter for item in result.written if item.letter.tracking_number]
+        if mailed:
+            lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
+            result.mailing_lists = write_mailing_lists(lists, outdir, options.templates, writer)
+        if options.archive:
+            archive_batch(result, options, source, policy, ledger)
+    finally:
+        ledger.close()
+    return result
+
+
+def _writer(options: Options) -> PdfWriter:
+    return PdfWriter(options.templates, options.letterheads)
+
+
+def render_letters(
+    letters: Sequence[Letter],
+    options: Options,
+    writer: PdfWriter,
+    outdir: Path,
+    result: BatchResult,
+    progress: Progress | None,
+) -> None:
+    """Render and write each letter; a failing letter is recorded as failed, the batch goes on."""
     names = _file_names(letters, options.name_pattern)
     total = len(letters)
+    created = now_utc()
     for done, letter in enumerate(letters, start=1):
         try:
-            data_digest = data_sha256(letter, options.templates)
+            document = letter_document(letter, options.templates)
+            data_digest = hashlib.sha256(document).hexdigest()
             payload = verification_payload(letter.id, data_digest, options.qr_pattern)
             if options.qr:
                 letter = replace(letter, qr=qr_data_url(payload))
@@ -241,12 +317,15 @@ def run_batch(
                 letter_id=letter.id,
                 fields=letter_fields(letter.account),
                 strict=options.strict,
+                pdfa=options.pdfa,
+                attachment=document if options.pdfa else None,
+                created=created,
             )
             path = inside(outdir, names[letter.id])
             atomic_write(path, pdf.data)
             digest = hashlib.sha256(pdf.data).hexdigest()
             result.written.append(
-                WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data), data_digest, payload)
+                WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data), data_digest, payload, document)
             )
         except LettersError as exc:
             message = str(exc)
@@ -255,13 +334,124 @@ def run_batch(
             result.failed.append(FailedLetter(letter.id, letter.account.account_id, message))
         if progress is not None:
             progress(done, total)
-    if options.combined and result.written:
-        result.combined, result.combined_pages = write_combined(result.written, outdir, plan.as_of)
-    mailed = [item.letter for item in result.written if item.letter.tracking_number]
-    if mailed:
-        lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
-        result.mailing_lists = write_mailing_lists(lists, outdir, options.templates, writer)
-    return result
+
+
+def batch_id_for(as_of: date, written: Sequence[WrittenLetter]) -> str:
+    """Date plus a digest of the letters in it: the same letters always make the same batch id."""
+    digest = hashlib.sha256("\n".join(sorted(w.letter.id for w in written)).encode()).hexdigest()
+    return f"{as_of:%Y%m%d}-{digest[:12]}"
+
+
+def archive_batch(
+    result: BatchResult, options: Options, source: AccountSet | None, policy: Policy, ledger: Ledger
+) -> None:
+    """Manifest + BagIt bag for the batch, then one ledger transaction for the batch and its letters."""
+    as_of = result.plan.as_of
+    batch_id = batch_id_for(as_of, result.written)
+    created = now_utc().isoformat()
+    operator = options.operator or os.environ.get("LETTERS_OPERATOR") or os.environ.get("USER") or "unknown"
+    files: list[ArchivedFile] = []
+    entries: list[dict[str, Any]] = []
+    for item in result.written:
+        target = f"letters/{item.path.name}"
+        files.append(ArchivedFile(item.path, target))
+        letter = item.letter
+        identity = template_identity(options.templates, letter.planned.lang, letter.planned.kind)
+        entries.append(
+            {
+                "letter_id": letter.id,
+                "sequence": letter.sequence,
+                "account_id": letter.account.account_id,
+                "kind": letter.planned.kind,
+                "lang": letter.planned.lang,
+                "letter_date": letter.planned.letter_date.isoformat(),
+                "template": {"name": identity.name, "files": [list(f) for f in identity.files]},
+                "letterheads": [letterhead_identity(letter.sender)]
+                + ([letterhead_identity(letter.client)] if letter.client else []),
+                "data_sha256": item.data_sha256,
+                "files": [{"path": target, "sha256": item.sha256, "size": item.size, "pages": item.pages}],
+                "tracking_number": letter.tracking_number.replace(" ", ""),
+                "qr_payload": item.qr_payload,
+                "created": created,
+            }
+        )
+    batch_files: list[dict[str, Any]] = []
+    for path in ([result.combined] if result.combined else []) + list(result.mailing_lists):
+        target = f"batch/{path.name}"
+        files.append(ArchivedFile(path, target))
+        batch_files.append({"path": target, "sha256": sha256_file(path), "size": path.stat().st_size})
+    manifest: dict[str, Any] = {
+        "schema": MANIFEST_SCHEMA,
+        "batch": {
+            "batch_id": batch_id,
+            "created": created,
+            "as_of": as_of.isoformat(),
+            "operator": operator,
+            "tools": tool_versions(),
+            "input": {
+                "name": source.source if source else "(in memory)",
+                "sha256": source.sha256 if source else "",
+                "format": source.format if source else "",
+                "encoding": source.encoding if source else None,
+            },
+            "policy": {
+                "source": policy.source,
+                "sha256": sha256_file(options.policy) if options.policy else "",
+                "stages": [[s.kind, s.min_days, s.max_days] for s in policy.stages],
+                "pay_within_days": policy.pay_within_days,
+                "cooldown_days": policy.cooldown_days,
+            },
+            "pdfa": options.pdfa,
+        },
+        "letters": entries,
+        "batch_files": batch_files,
+    }
+    bag_info = {
+        "Source-Organization": ", ".join(
+            sorted({w.letter.sender.text(w.letter.planned.lang).name for w in result.written})
+        ),
+        "External-Identifier": batch_id,
+        "External-Description": f"letters batch of {len(result.written)} letters as of {as_of.isoformat()}",
+        "Bagging-Date": created[:10],
+        "Contact-Name": operator,
+    }
+    documents = {w.letter.id: w.document for w in result.written}
+    archive_root = options.archive_dir or (options.outdir / "archive")
+    result.archive = write_archive(archive_root, batch_id, manifest, files, documents, bag_info)
+    manifest_sha = sha256_file(result.archive / "data" / "manifest.json")
+    rows = [
+        LetterRecord(
+            letter_id=w.letter.id,
+            batch_id=batch_id,
+            account_id=w.letter.account.account_id,
+            kind=w.letter.planned.kind,
+            lang=w.letter.planned.lang,
+            letter_date=w.letter.planned.letter_date.isoformat(),
+            data_sha256=w.data_sha256,
+            pdf_sha256=w.sha256,
+            docx_sha256="",
+            tracking_number=w.letter.tracking_number.replace(" ", ""),
+            qr_payload=w.qr_payload,
+            file=w.path.name,
+        )
+        for w in result.written
+    ]
+    existing = ledger.batch(batch_id)
+    if existing is None:
+        result.batch = ledger.record_batch(
+            {
+                "batch_id": batch_id,
+                "created_at": created,
+                "as_of": as_of.isoformat(),
+                "input_sha256": source.sha256 if source else "",
+                "manifest_sha256": manifest_sha,
+                "letter_count": len(rows),
+                "operator": operator,
+            },
+            rows,
+        )
+    else:
+        result.batch = existing
 
 
 def write_combined(written: Sequence[WrittenLetter], outdir: Path, as_of: date) -> tuple[Path, int]:

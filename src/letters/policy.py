@@ -12,7 +12,9 @@ from letters.errors import ConfigError
 from letters.mailing_rates import Postage
 from letters.templates import KINDS
 
-_TOP_KEYS = frozenset({"pay_within_days", "era_dates", "stages", "senders", "law_firms", "postage"})
+_TOP_KEYS = frozenset(
+    {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
+)
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
 
@@ -35,6 +37,7 @@ class Policy:
         Stage("lawyer", 61, None),
     )
     pay_within_days: int = 14
+    cooldown_days: int = 14  # an account that got the same kind this recently is skipped
     era_dates: bool = False  # write ja dates as 令和8年11月23日
     # Letterhead per letter language, optionally per language-country ("en-GB"); lawyer's letters
     # come from the law firm of the same key, on behalf of the sender.
@@ -87,12 +90,16 @@ def load_policy(path: Path | None) -> Policy:
     pay_within = data.get("pay_within_days", defaults.pay_within_days)
     if not isinstance(pay_within, int) or isinstance(pay_within, bool) or not 1 <= pay_within <= 365:
         raise ConfigError(f"{path}: pay_within_days must be a whole number of days from 1 to 365")
+    cooldown = data.get("cooldown_days", defaults.cooldown_days)
+    if not isinstance(cooldown, int) or isinstance(cooldown, bool) or not 0 <= cooldown <= 365:
+        raise ConfigError(f"{path}: cooldown_days must be a whole number of days from 0 to 365")
     era = data.get("era_dates", defaults.era_dates)
     if not isinstance(era, bool):
         raise ConfigError(f"{path}: era_dates must be true or false")
     return Policy(
         stages=stages,
         pay_within_days=pay_within,
+        cooldown_days=cooldown,
         era_dates=era,
         senders=_table(path, "senders", data.get("senders", defaults.senders)),
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
