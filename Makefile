@@ -30,8 +30,10 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The ledger tests also run against PostgreSQL: .ci/postgres starts the local cluster (root needed)
+# and prints a URL; without one those tests are skipped locally (and fail under CI=true).
 test: lint typecheck
-	$(BIN)/pytest
+	LETTERS_TEST_PG_URL="$$(bash .ci/postgres 2>/dev/null || true)" $(BIN)/pytest
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

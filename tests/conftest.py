@@ -106,3 +106,25 @@ class CsvWriter:
 def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Counters (law-firm references) go to a fresh folder per test, never the user's state."""
     monkeypatch.setenv("LETTERS_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty ledger database: SQLite in the test's folder, or the CI PostgreSQL server."""
+    import os
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    url = os.environ.get("LETTERS_TEST_PG_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test the ledger against PostgreSQL: LETTERS_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL, or run `make test` as root)")
+    from sqlalchemy import create_engine
+
+    from letters.ledger import metadata
+
+    engine = create_engine(url)
+    metadata.drop_all(engine)  # tests share one server database: start each from empty tables
+    engine.dispose()
+    return url

@@ -17,6 +17,7 @@ from typing import Any
 from letters import __version__
 from letters.canonical import canonical_json, letter_data
 from letters.errors import LettersError
+from letters.faults import crash_point
 from letters.files import atomic_write, private_dir
 
 MANIFEST_SCHEMA = "letters.manifest/1"
@@ -103,6 +104,8 @@ def write_archive(
     import bagit
 
     private_dir(root)
+    for stale in root.glob(f".{batch_id}.*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed while bagging
     final = root / batch_id
     building = root / f".{batch_id}.building-{os.getpid()}"
     if building.exists():
@@ -119,6 +122,7 @@ def write_archive(
             atomic_write(building / "letter-data" / f"{letter_id}.json", document)
         atomic_write(building / "manifest.json", manifest_bytes(manifest))
         bagit.make_bag(str(building), bag_info=bag_info, checksums=["sha256"])
+        crash_point("bagged")
         for path in building.rglob("*"):
             path.chmod(0o700 if path.is_dir() else 0o600)
         if final.exists():
@@ -158,11 +162,19 @@ def verify_archive(path: Path, ledger: Any | None = None) -> list[str]:
     try:
         bag.validate(fast=False, completeness_only=False)
     except bagit.BagValidationError as exc:
-        details = getattr(exc, "details", None) or []
+        details = list(getattr(exc, "details", None) or [])
+        if not details:
+            # bagit stops at the Payload-Oxum (file count and size) summary before it names files;
+            # run its completeness and checksum passes ourselves to say which file is wrong.
+            for step in (bag._validate_completeness, lambda: bag._validate_entries(1)):
+                try:
+                    step()
+                except bagit.BagValidationError as inner:
+                    details.extend(getattr(inner, "details", None) or [])
         if details:
             problems.extend(_describe(path, d) for d in details)
         else:
-            problems.append(f"{path}: {exc.message if hasattr(exc, 'message') else exc}")
+            problems.append(f"{path}: {exc}")
     manifest_path = path / "data" / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

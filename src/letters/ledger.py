@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
-from letters.serials import state_dir
+from letters.state import state_dir
 
 metadata = MetaData()
 

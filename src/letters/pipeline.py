@@ -23,6 +23,7 @@ from letters.archive import (
 )
 from letters.canonical import letterhead_identity
 from letters.errors import LettersError
+from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
 from letters.ledger import BatchRecord, Ledger, LetterRecord
 from letters.letterhead import Letterhead, find_letterhead
@@ -269,12 +270,14 @@ def run_batch(
             # Numbers are recorded before anything prints: a crash later never frees a used label.
             letters = assign_tracking(letters, options.tracking, ledger)
         outdir = private_dir(options.outdir)
+        remove_leftovers(outdir)
         writer = _writer(options)
         render_letters(letters, options, writer, outdir, result, progress)
         if not result.written:
             return result
         if options.combined:
             result.combined, result.combined_pages = write_combined(result.written, outdir, plan.as_of)
+            crash_point("combined")
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
             lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
@@ -334,6 +337,13 @@ def render_letters(
             result.failed.append(FailedLetter(letter.id, letter.account.account_id, message))
         if progress is not None:
             progress(done, total)
+        crash_point(f"letter:{done}")
+
+
+def remove_leftovers(outdir: Path) -> None:
+    """Temp files of a run that was killed mid-write: never reused, removed before a new run."""
+    for leftover in outdir.glob(".*.part"):
+        leftover.unlink(missing_ok=True)
 
 
 def batch_id_for(as_of: date, written: Sequence[WrittenLetter]) -> str:
@@ -418,6 +428,7 @@ def archive_batch(
     documents = {w.letter.id: w.document for w in result.written}
     archive_root = options.archive_dir or (options.outdir / "archive")
     result.archive = write_archive(archive_root, batch_id, manifest, files, documents, bag_info)
+    crash_point("archived")
     manifest_sha = sha256_file(result.archive / "data" / "manifest.json")
     rows = [
         LetterRecord(
