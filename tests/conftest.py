@@ -102,6 +102,15 @@ class CsvWriter:
         return path
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No test may touch the user's real state (ledger): module-scoped fixtures run before the
+    per-test fixture below, so a session-wide private folder is set first."""
+    import os
+    import tempfile
+
+    os.environ["LETTERS_STATE_DIR"] = tempfile.mkdtemp(prefix="letters-test-state-")
+
+
 @pytest.fixture(autouse=True)
 def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Counters (law-firm references) go to a fresh folder per test, never the user's state."""

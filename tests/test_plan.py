@@ -89,3 +89,25 @@ def test_bad_policy_is_an_error(tmp_path: Path, text: str, message: str) -> None
     with pytest.raises(ConfigError) as info:
         load_policy(path)
     assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_cool_down_skips_the_same_kind_sent_recently() -> None:
+    history = {"JA-0001": [("demand", AS_OF - timedelta(days=5))]}
+    plan = plan_letters([due(45)], Policy(), AS_OF, history=history)
+    assert plan.letters == ()
+    assert [s.reason for s in plan.skipped] == [
+        "cool-down: demand sent on 2026-11-18 (5 days ago; cool-down 14 days)"
+    ]
+
+
+def test_escalation_continues_from_the_last_kind_sent() -> None:
+    history = {"JA-0001": [("reminder", AS_OF - timedelta(days=40)), ("demand", AS_OF - timedelta(days=20))]}
+    plan = plan_letters([due(50)], Policy(), AS_OF, history=history)
+    assert [p.kind for p in plan.letters] == ["lawyer"]
+    assert plan.letters[0].reason.endswith("; escalated to lawyer after demand on 2026-11-03")
+
+
+def test_a_higher_stage_is_not_held_back_by_the_cool_down() -> None:
+    history = {"JA-0001": [("reminder", AS_OF - timedelta(days=3))]}
+    plan = plan_letters([due(61)], Policy(), AS_OF, history=history)
+    assert [p.kind for p in plan.letters] == ["lawyer"]

@@ -121,6 +121,8 @@ class _Rule:
     box: bool | None = None  # bordered box (pay-box): a one-cell table
     rule_below: bool | None = None  # thin line under the block (letterhead-short)
     min_height: float | None = None
+    lift: float | None = None  # negative margin-top: the block moves up beside what precedes it
+    width: float | None = None  # of a lifted block
 
     def then(self, other: _Rule) -> _Rule:
         changes = {
@@ -185,6 +187,7 @@ _LANG_CLASS_RULES: dict[tuple[str, str], _Rule] = {
     ("zh", "zh-sign"): _Rule(before=3.5, keep=True),
     ("zh", "sign-date"): _Rule(align="right", right=10),
     ("zh", "closing-salute"): _Rule(after=0),
+    ("zh", "verify"): _Rule(lift=18, width=80),  # .lang-zh .verify: beside the signature
     ("en", "disclosure"): _Rule(before=2.5),
     ("en", "en-subject"): _Rule(bold=True, upper=True, spacing=0.04, before=3, after=2, keep_next=True),
     ("en", "en-re"): _Rule(bold=True, before=3, after=2, keep_next=True),
@@ -207,13 +210,13 @@ _NESTED_RULES: dict[tuple[str, str], _Rule] = {
 class _Picture:
     width: float  # mm
     height: float
-    place: str  # inline / right (floats right, text beside) / left / seal (over the signature)
+    place: str  # inline / aside (right of the block: a logo) / left (text beside) / seal (over the signature)
     right: float = 0.0  # seal: from the right edge of the text column
     top: float = 0.0  # seal: from the top of the signature block
 
 
 _PICTURES: dict[str, _Picture] = {
-    "logo": _Picture(11, 11, "right"),
+    "logo": _Picture(11, 11, "aside"),
     "seal-kakuin": _Picture(21, 21, "seal", right=0, top=-2),
     "seal-gongzhang": _Picture(38, 38, "seal", right=4, top=-8),
     "seal-signature": _Picture(45, 15, "inline"),
@@ -385,6 +388,7 @@ def _ppr(para: _Para, lang: _Lang) -> str:
     if para.tabs:
         stops = "".join(f'<w:tab w:val="{kind}" w:pos="{_tw(pos)}"/>' for kind, pos in para.tabs)
         out.append(f"<w:tabs>{stops}</w:tabs>")
+    out.append('<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>')  # no gap between CJK and Latin
     line = round(para.ink.size * (rule.line or lang.line) * 20)
     out.append(
         f'<w:spacing w:before="{_tw(para.before)}" w:after="{_tw(para.after)}" '
@@ -516,6 +520,7 @@ class _Story:
         self.lang = letter.lang
         self.part = part
         self.floats: list[list[str]] = []  # per open block: floating pictures waiting for a paragraph
+        self.asides: list[list[str]] = []  # per open block: pictures to set beside it (logo)
 
     # -- rules
     def rule_for(self, node: _Node, within: frozenset[str]) -> _Rule:
@@ -573,6 +578,7 @@ class _Story:
         inner = self.enter(ctx, rule, node)
         start = len(out)
         self.floats.append([])
+        self.asides.append([])
         if rule.box:
             cell: list[_Item] = []
             self.blocks(node, replace(inner, rule=replace(inner.rule, left=0, right=0)), cell)
@@ -590,6 +596,14 @@ class _Story:
         else:
             self.blocks(node, inner, out)
         floats = self.floats.pop()
+        asides = self.asides.pop()
+        if asides:
+            # Text beside a picture floated right: a borderless two-cell table (Word and LibreOffice
+            # both honour it; LibreOffice ignores text wrap around pictures in a header).
+            text, out[start:] = out[start:], []
+            picture = _Para(replace(inner.rule, align="left", right=0), inner.ink, asides)
+            cells: list[tuple[_Node, list[_Item]]] = [(node, text), (node, [picture])]
+            out.append(_Table("aside", [((), cells)], width=self.letter.page.column - (inner.rule.left or 0)))
         emitted = out[start:]
         paras = [item for item in emitted if isinstance(item, _Para)]
         if floats:
@@ -613,6 +627,13 @@ class _Story:
                 para.keep_next = para.keep_lines = True
         if rule.keep_next and isinstance(last, _Para):
             last.keep_next = True
+        if rule.lift:
+            frame = (
+                f'<w:framePr w:w="{_tw(rule.width or self.letter.page.column)}" w:wrap="around" '
+                f'w:hAnchor="margin" w:x="0" w:vAnchor="text" w:y="{_tw(-rule.lift)}"/>'
+            )
+            for para in paras:
+                para.frame = frame
         if rule.min_height and paras:
             missing = rule.min_height - sum(p.height(self.letter.lang) for p in paras)
             if missing > 0:
@@ -661,8 +682,10 @@ class _Story:
                 texts.append(("\n" if kind == "br" else "\t", ink))
                 space_before = True
             else:
-                xml, floating = self.letter.picture(value[0], value[1], self.part)
-                if floating:
+                xml, place = self.letter.picture(value[0], value[1], self.part)
+                if place == "aside":
+                    self.asides[-1].append(f"<w:r>{self.letter.rpr(ink)}{xml}</w:r>")
+                elif place != "inline":
                     floats.append(xml)
                 else:
                     texts.append(("\0" + xml, ink))
@@ -801,8 +824,8 @@ class _Letter:
     def rpr(self, ink: _Ink) -> str:
         return self.writer.rpr(ink, self.lang_code)
 
-    def picture(self, node: _Node, within: frozenset[str], part: Any) -> tuple[str, bool]:
-        """The drawing XML for an <img> and whether it floats (anchored) rather than sits in the line."""
+    def picture(self, node: _Node, within: frozenset[str], part: Any) -> tuple[str, str]:
+        """The drawing XML for an <img>, and its placement (inline, aside, or a floating anchor)."""
         spec = None
         for name in node.classes:
             spec = _PICTURES.get(name, spec)
@@ -830,11 +853,11 @@ class _Letter:
         )
         names = f'<wp:docPr id="{number}" name="Picture {number}"/><wp:cNvGraphicFramePr/>'
         extent = f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        if spec.place == "inline":
+        if spec.place in ("inline", "aside"):
             inline = (
                 f'<wp:inline distT="0" distB="0" distL="0" distR="0">{extent}{names}{graphic}</wp:inline>'
             )
-            return f"<w:drawing>{inline}</w:drawing>", False
+            return f"<w:drawing>{inline}</w:drawing>", spec.place
         gap = _emu(3)
         if spec.place == "seal":  # over the signature, behind its text, as a stamped seal
             x = _emu(self.page.column - spec.right - spec.width)
@@ -858,20 +881,27 @@ class _Letter:
             'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
             f"{where}{extent}{wrap}{names}{graphic}</wp:anchor>"
         )
-        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{anchor}</w:drawing></w:r>", True
+        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{anchor}</w:drawing></w:r>", spec.place
 
     # -- serialising
     def story_xml(self, items: list[_Item]) -> str:
         out: list[str] = []
         carry = 0.0  # a table's bottom margin, given to the paragraph after it
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, _Para):
                 item.before += carry
                 carry = 0.0
                 out.append(f"<w:p>{_ppr(item, self.lang)}{''.join(item.runs)}</w:p>")
-            else:
-                out.append(self.table_xml(item))
-                carry = item.after
+                continue
+            if index and isinstance(items[index - 1], _Table):
+                # Two tables in a row would merge into one: a paragraph as tall as the gap between them.
+                gap = max(20, _tw(max(carry, item.before)))
+                out.append(
+                    f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{gap}" w:lineRule="exact"/>'
+                    '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+                )
+            out.append(self.table_xml(item))
+            carry = item.after
         return "".join(out)
 
     def table_xml(self, table: _Table) -> str:
@@ -891,6 +921,9 @@ class _Letter:
                 for side in ("top", "left", "bottom", "right")
             )
             margins, justify = (_tw(2), _tw(4)), "left"
+        elif table.kind == "aside":
+            grid = [width - _tw(14), _tw(14)]  # the logo: 11 mm and a 3 mm gap
+            borders, margins, justify = "", (0, 0), "left"
         else:
             label = _tw(24) if columns > 1 else width
             grid = [label] + [round((width - label) / max(columns - 1, 1))] * (columns - 1)
@@ -916,6 +949,8 @@ class _Letter:
                     props.append(f"<w:tcBorders>{_TOTAL_RULE}</w:tcBorders>")
                 if table.kind == "items" and cell.tag == "th":
                     props.append('<w:shd w:val="clear" w:color="auto" w:fill="F1F1F1"/>')
+                if table.kind == "aside" and col:
+                    props.append(f'<w:tcMar><w:left w:w="{_tw(3)}" w:type="dxa"/></w:tcMar>')
                 if table.kind == "plain":
                     props.append('<w:vAlign w:val="top"/>')
                 last_row = number == len(table.rows) - 1
@@ -966,7 +1001,8 @@ _STYLES = (
     '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
     "</w:pPr></w:pPrDefault></w:docDefaults>"
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
-    "<w:pPr><w:widowControl/></w:pPr><w:rPr>"
+    # No extra space between CJK and Latin text or digits: the PDF has none.
+    '<w:pPr><w:widowControl/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/></w:pPr><w:rPr>'
     '<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>'
     '<w:color w:val="111111"/></w:rPr></w:style>'
     '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'

@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NoReturn
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -21,12 +20,12 @@ class LetterUndefined(jinja2.StrictUndefined):
 
     __slots__ = ()
 
-    def _fail_with_undefined_error(self, *args: object, **kwargs: object) -> NoReturn:
+    @property
+    def _undefined_message(self) -> str:
         name = self._undefined_name
-        hint = self._undefined_hint
-        if hint is None and name is not None:
-            hint = f"the template needs the field {name!r}, which this letter's data does not have"
-        raise jinja2.UndefinedError(hint)
+        if self._undefined_hint is None and name is not None:
+            return f"the template needs the field {name!r}, which this letter's data does not have"
+        return str(super()._undefined_message)
 
 
 @cache
