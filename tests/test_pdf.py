@@ -205,3 +205,31 @@ def test_missing_font_is_a_setup_error_naming_the_package() -> None:
     with pytest.raises(SetupError) as info:
         find_face("Liberation Serif Nonexistent")
     assert "font 'Liberation Serif Nonexistent' is not installed" in str(info.value)
+
+
+def _first_left_word(path: Path) -> tuple[float, float]:
+    """Position (mm from the sheet's top-left) of the first word in the left half of page 1."""
+    import re
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [(float(x), float(y)) for x, y in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"', xml)]
+    x, y = next(w for w in words if w[0] < 280)
+    return x * 25.4 / 72, y * 25.4 / 72
+
+
+@pytest.mark.parametrize(
+    ("lang", "x_mm", "y_mm"), [("ja", 23.0, 14.0), ("zh", 20.0, 45.0), ("en", 22.2, 50.8)]
+)
+def test_address_sits_in_the_envelope_window(
+    nine: dict[tuple[str, str], Path], lang: str, x_mm: float, y_mm: float
+) -> None:
+    # ja: 長形3号 window; zh: DL window (A4); en (US letterhead): #10 window on US Letter. See docs/layout.md.
+    for kind in KINDS:
+        x, y = _first_left_word(nine[(lang, kind)])
+        assert abs(x - x_mm) < 0.8, (kind, x)
+        assert abs(y - y_mm) < 1.5, (kind, y)

@@ -139,6 +139,7 @@ def _accounts(
 @as_of_option
 @policy_option
 @letter_option
+@click.option("--db", metavar="URL", help="Ledger with the letters already sent (default: local SQLite).")
 def plan(
     file: str,
     encoding: str | None,
@@ -146,15 +147,22 @@ def plan(
     as_of: date | None,
     policy: Path | None,
     letter_kind: str | None,
+    db: str | None,
 ) -> None:
     """Show which letter each account in FILE gets, and why (or why it gets none)."""
     from letters.accounts import load_accounts
+    from letters.ledger import Ledger
     from letters.pipeline import make_plan
     from letters.policy import load_policy
 
     accounts = load_accounts(file, encoding=encoding, fmt=fmt)
-    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind)
-    result = make_plan(accounts.accounts, options, load_policy(policy))
+    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, db=db)
+    book = Ledger(db)
+    try:
+        history = book.last_letters(a.account_id for a in accounts.accounts)
+    finally:
+        book.close()
+    result = make_plan(accounts.accounts, options, load_policy(policy), history)
     click.echo(
         f"as of {result.as_of.isoformat()}: {len(result.letters)} letters, {len(result.skipped)} skipped"
     )

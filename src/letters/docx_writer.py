@@ -210,13 +210,13 @@ _NESTED_RULES: dict[tuple[str, str], _Rule] = {
 class _Picture:
     width: float  # mm
     height: float
-    place: str  # inline / aside (right of the block: a logo) / left (text beside) / seal (over the signature)
+    place: str  # inline / right or left (beside the block's text: logo, QR code) / seal (over the name)
     right: float = 0.0  # seal: from the right edge of the text column
     top: float = 0.0  # seal: from the top of the signature block
 
 
 _PICTURES: dict[str, _Picture] = {
-    "logo": _Picture(11, 11, "aside"),
+    "logo": _Picture(11, 11, "right"),
     "seal-kakuin": _Picture(21, 21, "seal", right=0, top=-2),
     "seal-gongzhang": _Picture(38, 38, "seal", right=4, top=-8),
     "seal-signature": _Picture(45, 15, "inline"),
@@ -368,6 +368,8 @@ class _Table:
     after: float = 0.0
     keep: bool = False
     width: float = 0.0  # mm
+    aside: _Picture | None = None  # a picture beside text: its cell is as wide as the picture
+    lift: float = 0.0  # float the table this far up (a negative margin-top in the CSS)
 
 
 _Item = _Para | _Table
@@ -388,7 +390,6 @@ def _ppr(para: _Para, lang: _Lang) -> str:
     if para.tabs:
         stops = "".join(f'<w:tab w:val="{kind}" w:pos="{_tw(pos)}"/>' for kind, pos in para.tabs)
         out.append(f"<w:tabs>{stops}</w:tabs>")
-    out.append('<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>')  # no gap between CJK and Latin
     line = round(para.ink.size * (rule.line or lang.line) * 20)
     out.append(
         f'<w:spacing w:before="{_tw(para.before)}" w:after="{_tw(para.after)}" '
@@ -519,8 +520,8 @@ class _Story:
         self.letter = letter
         self.lang = letter.lang
         self.part = part
-        self.floats: list[list[str]] = []  # per open block: floating pictures waiting for a paragraph
-        self.asides: list[list[str]] = []  # per open block: pictures to set beside it (logo)
+        self.floats: list[list[str]] = [[]]  # per open block: floating pictures waiting for a paragraph
+        self.asides: list[list[tuple[str, _Picture]]] = [[]]  # per open block: pictures set beside it
 
     # -- rules
     def rule_for(self, node: _Node, within: frozenset[str]) -> _Rule:
@@ -598,12 +599,17 @@ class _Story:
         floats = self.floats.pop()
         asides = self.asides.pop()
         if asides:
-            # Text beside a picture floated right: a borderless two-cell table (Word and LibreOffice
-            # both honour it; LibreOffice ignores text wrap around pictures in a header).
+            # Text beside a floated picture: a borderless two-cell table (Word and LibreOffice both
+            # honour it; LibreOffice ignores text wrap around a picture in a header).
             text, out[start:] = out[start:], []
-            picture = _Para(replace(inner.rule, align="left", right=0), inner.ink, asides)
-            cells: list[tuple[_Node, list[_Item]]] = [(node, text), (node, [picture])]
-            out.append(_Table("aside", [((), cells)], width=self.letter.page.column - (inner.rule.left or 0)))
+            look = replace(inner.rule, align="left", left=0, right=0, first=0)
+            picture = _Para(look, inner.ink, [run for run, _ in asides])
+            spec = asides[0][1]
+            cells: list[tuple[_Node, list[_Item]]] = [(node, [picture]), (node, text)]
+            if spec.place == "right":
+                cells.reverse()
+            width = rule.width or self.letter.page.column - (inner.rule.left or 0)
+            out.append(_Table("aside", [((), cells)], width=width, aside=spec, lift=rule.lift or 0))
         emitted = out[start:]
         paras = [item for item in emitted if isinstance(item, _Para)]
         if floats:
@@ -627,13 +633,6 @@ class _Story:
                 para.keep_next = para.keep_lines = True
         if rule.keep_next and isinstance(last, _Para):
             last.keep_next = True
-        if rule.lift:
-            frame = (
-                f'<w:framePr w:w="{_tw(rule.width or self.letter.page.column)}" w:wrap="around" '
-                f'w:hAnchor="margin" w:x="0" w:vAnchor="text" w:y="{_tw(-rule.lift)}"/>'
-            )
-            for para in paras:
-                para.frame = frame
         if rule.min_height and paras:
             missing = rule.min_height - sum(p.height(self.letter.lang) for p in paras)
             if missing > 0:
@@ -682,9 +681,10 @@ class _Story:
                 texts.append(("\n" if kind == "br" else "\t", ink))
                 space_before = True
             else:
-                xml, place = self.letter.picture(value[0], value[1], self.part)
-                if place == "aside":
-                    self.asides[-1].append(f"<w:r>{self.letter.rpr(ink)}{xml}</w:r>")
+                xml, spec = self.letter.picture(value[0], value[1], self.part)
+                place = spec.place
+                if place in ("left", "right"):
+                    self.asides[-1].append((f"<w:r>{self.letter.rpr(ink)}{xml}</w:r>", spec))
                 elif place != "inline":
                     floats.append(xml)
                 else:
@@ -824,7 +824,7 @@ class _Letter:
     def rpr(self, ink: _Ink) -> str:
         return self.writer.rpr(ink, self.lang_code)
 
-    def picture(self, node: _Node, within: frozenset[str], part: Any) -> tuple[str, str]:
+    def picture(self, node: _Node, within: frozenset[str], part: Any) -> tuple[str, _Picture]:
         """The drawing XML for an <img>, and its placement (inline, aside, or a floating anchor)."""
         spec = None
         for name in node.classes:
@@ -853,38 +853,29 @@ class _Letter:
         )
         names = f'<wp:docPr id="{number}" name="Picture {number}"/><wp:cNvGraphicFramePr/>'
         extent = f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        if spec.place in ("inline", "aside"):
+        if spec.place != "seal":
             inline = (
                 f'<wp:inline distT="0" distB="0" distL="0" distR="0">{extent}{names}{graphic}</wp:inline>'
             )
-            return f"<w:drawing>{inline}</w:drawing>", spec.place
-        gap = _emu(3)
-        if spec.place == "seal":  # over the signature, behind its text, as a stamped seal
-            x = _emu(self.page.column - spec.right - spec.width)
-            where = (
-                f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
-                '<wp:positionV relativeFrom="paragraph">'
-                f"<wp:posOffset>{_emu(spec.top)}</wp:posOffset></wp:positionV>"
-            )
-            wrap, behind, dist = "<wp:wrapNone/>", 1, 'distT="0" distB="0" distL="0" distR="0"'
-        else:
-            side = "right" if spec.place == "right" else "left"
-            where = (
-                f'<wp:positionH relativeFrom="margin"><wp:align>{side}</wp:align></wp:positionH>'
-                '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-            )
-            wrap, behind = '<wp:wrapSquare wrapText="bothSides"/>', 0
-            left, right = (gap, 0) if side == "right" else (0, gap)
-            dist = f'distT="0" distB="0" distL="{left}" distR="{right}"'
-        anchor = (
-            f'<wp:anchor {dist} simplePos="0" relativeHeight="{251658240 + number}" behindDoc="{behind}" '
-            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-            f"{where}{extent}{wrap}{names}{graphic}</wp:anchor>"
+            return f"<w:drawing>{inline}</w:drawing>", spec
+        # A seal: over the signature, behind its text, as a stamp is.
+        x = _emu(self.page.column - spec.right - spec.width)
+        where = (
+            f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph">'
+            f"<wp:posOffset>{_emu(spec.top)}</wp:posOffset></wp:positionV>"
         )
-        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{anchor}</w:drawing></w:r>", spec.place
+        anchor = (
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            f'relativeHeight="{251658240 + number}" behindDoc="1" '
+            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f"{where}{extent}<wp:wrapNone/>{names}{graphic}</wp:anchor>"
+        )
+        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{anchor}</w:drawing></w:r>", spec
 
     # -- serialising
     def story_xml(self, items: list[_Item]) -> str:
+        """Paragraphs and tables as WordprocessingML; a story (and a cell) ends with a paragraph."""
         out: list[str] = []
         carry = 0.0  # a table's bottom margin, given to the paragraph after it
         for index, item in enumerate(items):
@@ -895,13 +886,11 @@ class _Letter:
                 continue
             if index and isinstance(items[index - 1], _Table):
                 # Two tables in a row would merge into one: a paragraph as tall as the gap between them.
-                gap = max(20, _tw(max(carry, item.before)))
-                out.append(
-                    f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{gap}" w:lineRule="exact"/>'
-                    '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
-                )
+                out.append(_spacer(max(carry, item.before)))
             out.append(self.table_xml(item))
             carry = item.after
+        if items and isinstance(items[-1], _Table):
+            out.append(_spacer(0))
         return "".join(out)
 
     def table_xml(self, table: _Table) -> str:
@@ -921,15 +910,23 @@ class _Letter:
                 for side in ("top", "left", "bottom", "right")
             )
             margins, justify = (_tw(2), _tw(4)), "left"
-        elif table.kind == "aside":
-            grid = [width - _tw(14), _tw(14)]  # the logo: 11 mm and a 3 mm gap
+        elif table.aside is not None:
+            picture = _tw(table.aside.width + 3)  # a 3 mm gap between picture and text
+            grid = [picture, width - picture] if table.aside.place == "left" else [width - picture, picture]
             borders, margins, justify = "", (0, 0), "left"
         else:
             label = _tw(24) if columns > 1 else width
             grid = [label] + [round((width - label) / max(columns - 1, 1))] * (columns - 1)
             borders, margins, justify = "", (17, 0), "left"
         out = [
-            f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="{justify}"/>'
+            "<w:tbl><w:tblPr>"
+            + (
+                '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="text" w:horzAnchor="margin" '
+                f'w:tblpY="{_tw(-table.lift)}"/>'
+                if table.lift
+                else ""
+            )
+            + f'<w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="{justify}"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             "<w:tblCellMar>"
             + "".join(
@@ -949,25 +946,30 @@ class _Letter:
                     props.append(f"<w:tcBorders>{_TOTAL_RULE}</w:tcBorders>")
                 if table.kind == "items" and cell.tag == "th":
                     props.append('<w:shd w:val="clear" w:color="auto" w:fill="F1F1F1"/>')
-                if table.kind == "aside" and col:
-                    props.append(f'<w:tcMar><w:left w:w="{_tw(3)}" w:type="dxa"/></w:tcMar>')
+                if table.aside is not None and (col == 0) == (table.aside.place == "left"):
+                    gap = "right" if table.aside.place == "left" else "left"
+                    props.append(f'<w:tcMar><w:{gap} w:w="{_tw(3)}" w:type="dxa"/></w:tcMar>')
                 if table.kind == "plain":
                     props.append('<w:vAlign w:val="top"/>')
                 last_row = number == len(table.rows) - 1
                 for item in items:
                     if isinstance(item, _Para) and table.keep and not last_row:
                         item.keep_next = True
-                body = (
-                    self.story_xml(items)
-                    or f"<w:p>{_ppr(_Para(_Rule(), self.base_ink, []), self.lang)}</w:p>"
-                )
-                if not body.endswith("</w:p>"):
-                    body += "<w:p/>"  # a cell must end with a paragraph
+                body = self.story_xml(items) or _spacer(0)
                 row.append(f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>")
             row.append("</w:tr>")
             out.append("".join(row))
         out.append("</w:tbl>")
         return "".join(out)
+
+
+def _spacer(mm: float) -> str:
+    """An empty paragraph that mm tall (at least 1 pt): between two tables, which would otherwise
+    merge, and after a table that ends a story or a cell."""
+    return (
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{max(20, _tw(mm))}" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+    )
 
 
 def _px(value: str | None, default: float) -> float:
@@ -1082,9 +1084,6 @@ class DocxWriter:
         later_story = _Story(letter, section.header.part)
         story = _Story(letter, document.part)
         ctx = _Ctx(_Rule(line=letter.lang.line), letter.base_ink, frozenset())
-        story.floats.append([])
-        first_story.floats.append([])
-        later_story.floats.append([])
         loose: list[_Node | str] = []
         for child in body.children:
             if not isinstance(child, _Node) or child.tag in _SKIP:

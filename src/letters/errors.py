@@ -62,3 +62,7 @@ class RenderError(LettersError):
 
 class SetupError(LettersError):
     """The machine lacks something `letters` needs (fonts, libharfbuzz-subset, poppler)."""
+
+
+class LayoutError(RenderError):
+    """Text cannot be laid out as the output demands (a 内容証明 grid line): names the page and line."""
