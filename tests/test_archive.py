@@ -51,6 +51,8 @@ def render_args(source: Path, out: Path, db: str) -> list[str]:
         "--db",
         db,
         "--silent",
+        "--workers",  # 1: the kill points between letters are then in the CLI's own process
+        "1",
     ]
 
 

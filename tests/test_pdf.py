@@ -186,8 +186,9 @@ def test_file_names_never_leave_outdir_and_are_private(tmp_path: Path) -> None:
 def test_combined_print_pdf_starts_every_letter_on_an_odd_page(tmp_path: Path) -> None:
     accounts = [make_account("en", account_id=f"EN-{i}") for i in range(3)]
     result = _render(tmp_path, accounts, letter_kind="reminder")
-    assert result.combined is not None
-    reader = PdfReader(result.combined)
+    (print_file,) = result.print_files
+    assert print_file.name == f"print_{result.batch.batch_id if result.batch else ''}.pdf"
+    reader = PdfReader(print_file)
     page = 0
     for item in result.written:
         # every letter's first page is an odd page number (1-based)
@@ -233,3 +234,20 @@ def test_address_sits_in_the_envelope_window(
         x, y = _first_left_word(nine[(lang, kind)])
         assert abs(x - x_mm) < 0.8, (kind, x)
         assert abs(y - y_mm) < 1.5, (kind, y)
+
+
+def test_batch_in_worker_processes_with_batch_fonts(tmp_path: Path) -> None:
+    accounts = [make_account("ja", account_id=f"JA-{i:02d}") for i in range(10)] + [
+        make_account("zh", account_id=f"ZH-{i:02d}") for i in range(8)
+    ]
+    result = _render(tmp_path, accounts, letter_kind="demand", workers=2)
+    assert result.failed == []
+    assert [item.letter.sequence for item in result.written] == list(range(1, 19))
+    for item in result.written:
+        text = " ".join(pdftotext(item.path).split())
+        assert item.letter.account.account_id in text
+        names = [f["name"] for f in pdffonts(item.path)]
+        face = "CJK-JP-Subset" if item.letter.planned.lang == "ja" else "CJK-SC-Subset"
+        assert names and all(face in name for name in names), names
+        # the per-batch subset keeps every letter small (a whole Noto CJK face subset is ~350 KB)
+        assert item.size < 150_000, (item.path.name, item.size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,12 @@ def plan(
 @click.option(
     "--operator", help="Who runs the batch, for the manifest (default: $LETTERS_OPERATOR or $USER)."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Render processes (default: the number of cores).",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(
     file: str | None,
@@ -264,6 +271,7 @@ def render(
     archive_dir: Path | None,
     no_archive: bool,
     operator: str | None,
+    workers: int | None,
     silent: bool,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
@@ -312,6 +320,8 @@ def render(
         archive_dir=archive_dir,
         operator=operator,
     )
+    if workers is not None:
+        options = replace(options, workers=workers)
     if silent:
         result = run_batch(accounts, options)
     else:
@@ -327,8 +337,10 @@ def render(
         click.echo(
             f"{item.path}\t{item.pages} page(s)\t{item.letter.planned.kind}\t{item.letter.account.account_id}"
         )
-    if result.combined:
-        click.echo(f"print PDF: {result.combined} ({result.combined_pages} pages, duplex-ready)")
+    for print_file in result.print_files:
+        click.echo(f"print PDF: {print_file} (duplex-ready)")
+    if result.print_files:
+        click.echo(f"print pages: {result.print_pages} (every letter starts on an odd page)")
     for listing in result.mailing_lists:
         click.echo(f"mailing list: {listing}")
     if result.archive is not None:

@@ -52,6 +52,8 @@ class Options:
     archive_dir: Path | None = None  # default: OUTDIR/archive
     pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
     operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
+    batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -61,6 +63,8 @@ class Options:
             )
         check_name_pattern(self.name_pattern)
         check_pattern(self.qr_pattern)
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, not {self.workers}")
 
 
 def check_name_pattern(pattern: str) -> None:

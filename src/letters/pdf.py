@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,15 +94,37 @@ class PdfWriter:
     writer is made once per process and reused for every letter it renders.
     """
 
-    def __init__(self, templates_root: Path, letterheads_root: Path) -> None:
+    def __init__(
+        self,
+        templates_root: Path,
+        letterheads_root: Path,
+        *,
+        font_css: Mapping[str, str] | None = None,
+        font_folder: Path | None = None,
+    ) -> None:
         weasyprint = _weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         self.templates_root = templates_root.resolve()
         self.font_config = FontConfiguration()
-        self.fetcher = make_fetcher((self.templates_root, letterheads_root.resolve()))
+        roots = [self.templates_root, letterheads_root.resolve()]
+        if font_folder is not None:
+            roots.append(font_folder.resolve())  # the batch's own subset fonts, nothing else
+        self.fetcher = make_fetcher(tuple(roots))
         self.image_cache: dict[str, Any] = {}
         self._weasyprint = weasyprint
+        self._font_css = dict(font_css or {})
+        self._font_sheets: dict[str, Any] = {}
+
+    def font_sheet(self, lang: str) -> list[Any]:
+        """The batch-font stylesheet for a language (parsed once), or nothing."""
+        if lang not in self._font_css:
+            return []
+        if lang not in self._font_sheets:
+            self._font_sheets[lang] = self._weasyprint.CSS(
+                string=self._font_css[lang], url_fetcher=self.fetcher, font_config=self.font_config
+            )
+        return [self._font_sheets[lang]]
 
     @cache  # noqa: B019 - one writer per process; the cache lives as long as it does
     def stylesheets(self, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -140,6 +162,7 @@ class PdfWriter:
         return self.write_document(
             html,
             self.letter_stylesheets(lang, envelope),
+            extra=self.font_sheet(lang),
             lang=lang,
             name=f"letter {letter_id}",
             fields=fields,
@@ -154,6 +177,7 @@ class PdfWriter:
         html: str,
         stylesheets: tuple[str, ...],
         *,
+        extra: list[Any] | None = None,
         lang: str,
         name: str,
         fields: dict[str, str],
@@ -173,7 +197,7 @@ class PdfWriter:
             with _weasyprint_warnings() as warnings:
                 rendered = document.render(
                     font_config=self.font_config,
-                    stylesheets=list(self.stylesheets(stylesheets)),
+                    stylesheets=[*self.stylesheets(stylesheets), *(extra or [])],
                     cache=self.image_cache,
                 )
                 stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")

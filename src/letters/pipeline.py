@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ from letters.archive import (
     tool_versions,
     write_archive,
 )
+from letters.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
 from letters.canonical import letterhead_identity
 from letters.errors import LettersError
 from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
+from letters.fonts import visible_text
 from letters.ledger import BatchRecord, Ledger, LetterRecord
 from letters.letterhead import Letterhead, find_letterhead
 from letters.mailing import build_mailing_lists, write_mailing_lists
@@ -64,8 +68,8 @@ class BatchResult:
     plan: Plan
     written: list[WrittenLetter] = field(default_factory=list)
     failed: list[FailedLetter] = field(default_factory=list)
-    combined: Path | None = None
-    combined_pages: int = 0
+    print_files: list[Path] = field(default_factory=list)  # the duplex print file(s), in order
+    print_pages: int = 0
     mailing_lists: list[Path] = field(default_factory=list)
     already_recorded: list[Letter] = field(default_factory=list)  # sent by an earlier run
     archive: Path | None = None
@@ -251,9 +255,9 @@ def run_batch(
     """The whole job, stage by stage: plan (with history), letters, numbers, render, archive, record."""
     from letters.fonts import check_environment
 
-    check_environment()
     source = accounts if isinstance(accounts, AccountSet) else None
     records = accounts.accounts if isinstance(accounts, AccountSet) else tuple(accounts)
+    check_environment({options.lang} if options.lang else {a.language for a in records})
     policy = load_policy(options.policy)
     ledger = Ledger(options.db)
     try:
@@ -271,16 +275,17 @@ def run_batch(
             letters = assign_tracking(letters, options.tracking, ledger)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
-        writer = _writer(options)
-        render_letters(letters, options, writer, outdir, result, progress)
+        render_letters(letters, options, outdir, result, progress)
         if not result.written:
             return result
         if options.combined:
-            result.combined, result.combined_pages = write_combined(result.written, outdir, plan.as_of)
+            batch_id = batch_id_for(plan.as_of, result.written)
+            result.print_files, result.print_pages = write_combined(result.written, outdir, batch_id)
             crash_point("combined")
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
             lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
+            writer = PdfWriter(options.templates, options.letterheads)
             result.mailing_lists = write_mailing_lists(lists, outdir, options.templates, writer)
         if options.archive:
             archive_batch(result, options, source, policy, ledger)
@@ -289,55 +294,168 @@ def run_batch(
     return result
 
 
-def _writer(options: Options) -> PdfWriter:
-    return PdfWriter(options.templates, options.letterheads)
+# A batch gets its own CJK font subsets once it has this many ja/zh letters; below that, subsetting
+# (~2 s a face) would cost more than it saves, and a one-off letter must come out in about a second.
+BATCH_FONT_THRESHOLD = 8
+# Letters handed to a worker process at a time: large enough to amortise the hand-over, small
+# enough to keep both cores busy until the end of the batch.
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One letter ready for a worker: everything but the PDF."""
+
+    letter: Letter
+    name: str
+    document: bytes
+    data_sha256: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class _Done:
+    letter_id: str
+    path: Path | None
+    pages: int
+    sha256: str
+    size: int
+    error: str
+
+
+def _prepare(letter: Letter, options: Options, name: str) -> _Job:
+    document = letter_document(letter, options.templates)
+    digest = hashlib.sha256(document).hexdigest()
+    payload = verification_payload(letter.id, digest, options.qr_pattern)
+    if options.qr:
+        letter = replace(letter, qr=qr_data_url(payload))
+    return _Job(letter, name, document, digest, payload)
 
 
 def render_letters(
     letters: Sequence[Letter],
     options: Options,
-    writer: PdfWriter,
     outdir: Path,
     result: BatchResult,
     progress: Progress | None,
 ) -> None:
-    """Render and write each letter; a failing letter is recorded as failed, the batch goes on."""
+    """Render and write each letter — in worker processes for a batch — failing letters one by one."""
     names = _file_names(letters, options.name_pattern)
-    total = len(letters)
-    created = now_utc()
-    for done, letter in enumerate(letters, start=1):
+    jobs: list[_Job] = []
+    charsets: dict[str, set[str]] = {}
+    for letter in letters:
         try:
-            document = letter_document(letter, options.templates)
-            data_digest = hashlib.sha256(document).hexdigest()
-            payload = verification_payload(letter.id, data_digest, options.qr_pattern)
-            if options.qr:
-                letter = replace(letter, qr=qr_data_url(payload))
-            rendered = render_html(letter, options.templates)
-            pdf = writer.write(
-                rendered.html,
-                lang=letter.planned.lang,
-                envelope=envelope_for(letter.sender.paper, letter.planned.lang),
-                letter_id=letter.id,
-                fields=letter_fields(letter.account),
-                strict=options.strict,
-                pdfa=options.pdfa,
-                attachment=document if options.pdfa else None,
-                created=created,
-            )
-            path = inside(outdir, names[letter.id])
-            atomic_write(path, pdf.data)
-            digest = hashlib.sha256(pdf.data).hexdigest()
-            result.written.append(
-                WrittenLetter(letter, path, pdf.pages, digest, len(pdf.data), data_digest, payload, document)
-            )
+            job = _prepare(letter, options, names[letter.id])
+            if letter.planned.lang in BATCH_LANGUAGES:
+                html = render_html(job.letter, options.templates).html
+                charsets.setdefault(letter.planned.lang, set()).update(visible_text(html))
+            jobs.append(job)
         except LettersError as exc:
-            message = str(exc)
-            if not message.startswith(f"letter {letter.id}"):
-                message = f"letter {letter.id}: {message}"
-            result.failed.append(FailedLetter(letter.id, letter.account.account_id, message))
-        if progress is not None:
-            progress(done, total)
-        crash_point(f"letter:{done}")
+            result.failed.append(FailedLetter(letter.id, letter.account.account_id, _message(letter, exc)))
+    cjk_letters = sum(1 for job in jobs if job.letter.planned.lang in BATCH_LANGUAGES)
+    workers = max(1, min(options.workers, (len(jobs) + CHUNK - 1) // CHUNK))
+    with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
+        fonts = None
+        if options.batch_fonts and cjk_letters >= BATCH_FONT_THRESHOLD:
+            fonts = prepare_batch_fonts(charsets, Path(font_dir), workers=options.workers)
+        context = _RenderContext(options, outdir, now_utc(), fonts)
+        by_id = {job.letter.id: job for job in jobs}
+        for done, finished in enumerate(_run(context, jobs, workers), start=1):
+            job = by_id[finished.letter_id]
+            if finished.path is None:
+                result.failed.append(
+                    FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
+                )
+            else:
+                result.written.append(
+                    WrittenLetter(
+                        job.letter,
+                        finished.path,
+                        finished.pages,
+                        finished.sha256,
+                        finished.size,
+                        job.data_sha256,
+                        job.payload,
+                        job.document,
+                    )
+                )
+            if progress is not None:
+                progress(done, len(jobs))
+    result.written.sort(key=lambda item: item.letter.sequence)
+
+
+@dataclass(frozen=True)
+class _RenderContext:
+    options: Options
+    outdir: Path
+    created: datetime
+    fonts: BatchFonts | None
+
+
+_WORKER: tuple[_RenderContext, PdfWriter] | None = None
+
+
+def _worker_init(context: _RenderContext) -> None:
+    global _WORKER  # one writer (FontConfiguration, parsed CSS, image cache) per worker process
+    _WORKER = (context, _make_writer(context))
+
+
+def _make_writer(context: _RenderContext) -> PdfWriter:
+    fonts = context.fonts
+    return PdfWriter(
+        context.options.templates,
+        context.options.letterheads,
+        font_css=fonts.css if fonts else None,
+        font_folder=fonts.folder if fonts else None,
+    )
+
+
+def _run(context: _RenderContext, jobs: Sequence[_Job], workers: int) -> Iterator[_Done]:
+    if workers <= 1:
+        writer = _make_writer(context)
+        for number, job in enumerate(jobs, start=1):
+            yield _render_one(context, writer, job)
+            crash_point(f"letter:{number}")
+        return
+    chunks = [list(jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+    ctx = multiprocessing.get_context("fork")  # workers inherit imported modules: no re-import cost
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(context,)) as pool:
+        for finished in pool.imap_unordered(_render_chunk, chunks):
+            yield from finished
+
+
+def _render_chunk(jobs: list[_Job]) -> list[_Done]:
+    assert _WORKER is not None  # noqa: S101 - set by _worker_init in every pool process
+    context, writer = _WORKER
+    return [_render_one(context, writer, job) for job in jobs]
+
+
+def _render_one(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Done:
+    letter = job.letter
+    options = context.options
+    try:
+        rendered = render_html(letter, options.templates)
+        pdf = writer.write(
+            rendered.html,
+            lang=letter.planned.lang,
+            envelope=envelope_for(letter.sender.paper, letter.planned.lang),
+            letter_id=letter.id,
+            fields=letter_fields(letter.account),
+            strict=options.strict,
+            pdfa=options.pdfa,
+            attachment=job.document if options.pdfa else None,
+            created=context.created,
+        )
+        path = inside(context.outdir, job.name)
+        atomic_write(path, pdf.data)
+        return _Done(letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "")
+    except LettersError as exc:
+        return _Done(letter.id, None, 0, "", 0, _message(letter, exc))
+
+
+def _message(letter: Letter, exc: LettersError) -> str:
+    message = str(exc)
+    return message if message.startswith(f"letter {letter.id}") else f"letter {letter.id}: {message}"
 
 
 def remove_leftovers(outdir: Path) -> None:
@@ -386,7 +504,7 @@ def archive_batch(
             }
         )
     batch_files: list[dict[str, Any]] = []
-    for path in ([result.combined] if result.combined else []) + list(result.mailing_lists):
+    for path in [*result.print_files, *result.mailing_lists]:
         target = f"batch/{path.name}"
         files.append(ArchivedFile(path, target))
         batch_files.append({"path": target, "sha256": sha256_file(path), "size": path.stat().st_size})
@@ -465,20 +583,33 @@ def archive_batch(
         result.batch = existing
 
 
-def write_combined(written: Sequence[WrittenLetter], outdir: Path, as_of: date) -> tuple[Path, int]:
-    """One print PDF for the batch, in batch order; a blank page after any letter with an odd page
-    count, so that on a duplex printer every letter starts on the front of a sheet."""
+# Letters per print file: printers and their spoolers choke on PDFs of hundreds of megabytes, and a
+# bounded part keeps memory flat however large the batch.
+PRINT_PART = 500
+
+
+def write_combined(written: Sequence[WrittenLetter], outdir: Path, batch_id: str) -> tuple[list[Path], int]:
+    """The batch's print PDF(s), in batch order; a blank page after any letter with an odd page
+    count, so that on a duplex printer every letter starts on the front of a sheet. Batches of more
+    than PRINT_PART letters get numbered parts (print_<batch>_part01.pdf …)."""
     from pypdf import PdfReader, PdfWriter
 
-    merged = PdfWriter()
-    for item in written:
-        reader = PdfReader(item.path)
-        merged.append(reader)
-        if len(reader.pages) % 2 == 1:
-            box = reader.pages[-1].mediabox
-            merged.add_blank_page(width=box.width, height=box.height)
-    buffer = io.BytesIO()
-    merged.write(buffer)
-    path = inside(outdir, f"print_{as_of:%Y%m%d}.pdf")
-    atomic_write(path, buffer.getvalue())
-    return path, len(merged.pages)
+    parts = [written[i : i + PRINT_PART] for i in range(0, len(written), PRINT_PART)]
+    paths: list[Path] = []
+    pages = 0
+    for number, part in enumerate(parts, start=1):
+        merged = PdfWriter()
+        for item in part:
+            reader = PdfReader(item.path)
+            merged.append(reader)
+            if len(reader.pages) % 2 == 1:
+                box = reader.pages[-1].mediabox
+                merged.add_blank_page(width=box.width, height=box.height)
+        buffer = io.BytesIO()
+        merged.write(buffer)
+        name = f"print_{batch_id}.pdf" if len(parts) == 1 else f"print_{batch_id}_part{number:02d}.pdf"
+        path = inside(outdir, name)
+        atomic_write(path, buffer.getvalue())
+        paths.append(path)
+        pages += len(merged.pages)
+    return paths, pages

@@ -68,6 +68,7 @@ def load_template(root: Path, lang: str, kind: str) -> jinja2.Template:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
 
 
+@cache  # parsing every template again per letter cost ~30 ms a letter; files don't change mid-run
 def template_identity(root: Path, lang: str, kind: str) -> TemplateIdentity:
     """The template and every file it includes or extends, hashed, in a stable order."""
     env = template_environment(root)

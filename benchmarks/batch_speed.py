@@ -1,0 +1,164 @@
+"""Batch benchmark: naive WeasyPrint loop vs `letters` (workers, batch fonts) on mixed ja/zh/en letters.
+
+Prints letters/s, ms/letter, KB/letter per language and peak RSS (main process plus workers, sampled).
+Usage: python benchmarks/batch_speed.py [--letters 1000] [--naive 40] [--workers N] [--skip-naive]
+Not a test: figures depend on the machine; nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mixed_accounts(count: int) -> list:  # type: ignore[type-arg]
+    """``count`` accounts cycling through the ja, zh and en samples, each with its own id."""
+    from letters.accounts import load_accounts
+
+    pools = [load_accounts(str(ROOT / "samples" / f"accounts_{lang}.csv")).accounts for lang in ("ja", "zh", "en")]
+    accounts = []
+    for i in range(count):
+        pool = pools[i % 3]
+        base = pool[(i // 3) % len(pool)]
+        accounts.append(replace(base, account_id=f"{base.account_id}-{i:05d}"))
+    return accounts
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+class PeakRss:
+    """Samples the summed RSS of this process and its children every 0.1 s."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = _rss_kb(me) + sum(_rss_kb(p) for p in _descendants(me))
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # type: ignore[type-arg]
+    """The baseline: one ``HTML(...).write_pdf()`` per letter, WeasyPrint's defaults, same templates."""
+    import weasyprint
+
+    from letters.options import Options
+    from letters.pipeline import build_letters, make_plan
+    from letters.policy import Policy
+    from letters.render_html import envelope_for, render_html
+
+    options = Options(as_of=date(2026, 11, 23), db=f"sqlite:///{out / 'naive.sqlite'}")
+    letters, _ = build_letters(make_plan(accounts, options, Policy()), options, Policy())
+    sizes: dict[str, list[int]] = {}
+    start = time.perf_counter()
+    for letter in letters:
+        html = render_html(letter, options.templates).html
+        lang = letter.planned.lang
+        sheets = [
+            weasyprint.CSS(filename=str(options.templates / name))
+            for name in ("letter.css", f"{lang}/{lang}.css", f"envelopes/{envelope_for(letter.sender.paper, lang)}.css")
+        ]
+        data = weasyprint.HTML(string=html, base_url=options.templates.as_uri() + "/").write_pdf(stylesheets=sheets)
+        sizes.setdefault(lang, []).append(len(data))
+    return time.perf_counter() - start, sizes
+
+
+def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], int]:  # type: ignore[type-arg]
+    from letters.options import Options
+    from letters.pipeline import run_batch
+
+    options = Options(
+        outdir=out / "letters",
+        as_of=date(2026, 11, 23),
+        db=f"sqlite:///{out / 'ledger.sqlite'}",
+        workers=workers,
+        archive=True,
+    )
+    with PeakRss() as rss:
+        start = time.perf_counter()
+        result = run_batch(accounts, options)
+        elapsed = time.perf_counter() - start
+    assert not result.failed, result.failed[:3]  # noqa: S101 - a benchmark of failures is meaningless
+    sizes: dict[str, list[int]] = {}
+    for item in result.written:
+        sizes.setdefault(item.letter.planned.lang, []).append(item.size)
+    return elapsed, sizes, rss.peak_kb
+
+
+def report(name: str, elapsed: float, count: int, sizes: dict[str, list[int]], rss_kb: int | None) -> None:
+    per_lang = ", ".join(f"{lang} {statistics.mean(v) / 1024:.0f} KB" for lang, v in sorted(sizes.items()))
+    rss = f", peak RSS {rss_kb / 1024:.0f} MB" if rss_kb else ""
+    print(f"{name}: {count} letters in {elapsed:.1f} s = {count / elapsed:.2f} letters/s, "
+          f"{1000 * elapsed / count:.0f} ms/letter; per letter: {per_lang}{rss}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--letters", type=int, default=1000)
+    parser.add_argument("--naive", type=int, default=40, help="letters for the baseline (it is slow)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-naive", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LETTERS_STATE_DIR"] = str(Path(tmp) / "state")
+        if not args.skip_naive:
+            elapsed, sizes = naive(mixed_accounts(args.naive), Path(tmp))
+            report("naive", elapsed, args.naive, sizes, None)
+            naive_rate = args.naive / elapsed
+        elapsed, sizes, rss = ours(mixed_accounts(args.letters), Path(tmp), args.workers)
+        report(f"letters (workers={args.workers})", elapsed, args.letters, sizes, rss)
+        if not args.skip_naive:
+            print(f"speed-up: {args.letters / elapsed / naive_rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
