@@ -78,7 +78,7 @@ def test_input_error_exit_1(write_csv: CsvWriter) -> None:
     "argv",
     [
         ["validate"],
-        ["validate", "a.csv", "--format", "xml"],
+        ["validate", "a.csv", "--input-format", "xml"],
         ["nosuchcommand"],
         ["validate", "--bogus", "a.csv"],
     ],

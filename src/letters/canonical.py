@@ -71,6 +71,8 @@ def letter_data(letter: Letter, templates_root: Path) -> dict[str, Any]:
         "sender": letterhead_identity(letter.sender),
         "client": letterhead_identity(letter.client) if letter.client else None,
         "template": {"name": identity.name, "files": [list(f) for f in identity.files]},
+        "extra": letter.extra_context,
+        "naiyo": list(letter.naiyo) if letter.naiyo else None,
     }
 
 

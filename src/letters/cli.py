@@ -12,9 +12,11 @@ import click
 
 from letters import __version__
 from letters.accounts import LANGUAGES, AccountSet
+from letters.cli_bundle import bundle
 from letters.errors import LettersError
 from letters.options import DEFAULT_NAME_PATTERN, Options
 from letters.parse import parse_date
+from letters.policy import load_policy
 from letters.sources import FORMATS, Format
 from letters.templates import KINDS
 from letters.tracking import SERVICES, Service
@@ -44,7 +46,7 @@ encoding_option = click.option(
     help="Text encoding of a CSV: utf-8 (default, BOM allowed), cp932 or gb18030.",
 )
 format_option = click.option(
-    "--format",
+    "--input-format",
     "fmt",
     type=click.Choice(FORMATS),
     help="Input format; by default from the file extension (or the content, for stdin).",
@@ -154,7 +156,6 @@ def plan(
     from letters.accounts import load_accounts
     from letters.ledger import Ledger
     from letters.pipeline import make_plan
-    from letters.policy import load_policy
 
     accounts = load_accounts(file, encoding=encoding, fmt=fmt)
     options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, db=db)
@@ -171,6 +172,55 @@ def plan(
         click.echo(f"{planned.account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}")
     for skipped in result.skipped:
         click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")
+    rules = load_policy(policy).limitation
+    for row in _limitation_rows(accounts.accounts, result.as_of, db, policy):
+        if row.days_left <= rules.warn_days:
+            click.echo(
+                f"warning: {row.account_id}: limitation period ends {row.expiry.isoformat()} "
+                f"({row.days_left} days); {row.next_step}",
+                err=True,
+            )
+
+
+def _limitation_rows(accounts: Any, as_of: date, db: str | None, policy: Path | None) -> list[Any]:
+    from letters.ledger import Ledger, delivered_demands
+    from letters.limitation import report_rows
+    from letters.policy import load_policy
+
+    book = Ledger(db)
+    try:
+        demands = delivered_demands(book, (a.account_id for a in accounts))
+    finally:
+        book.close()
+    return report_rows(accounts, as_of, demands=demands, settings=load_policy(policy).limitation)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@encoding_option
+@format_option
+@as_of_option
+@policy_option
+@click.option("--db", metavar="URL", help="Ledger with delivered demands (default: local SQLite).")
+def report(
+    file: str,
+    encoding: str | None,
+    fmt: Format | None,
+    as_of: date | None,
+    policy: Path | None,
+    db: str | None,
+) -> None:
+    """Limitation watch: every account in FILE by the date its limitation period ends, soonest first."""
+    from letters.accounts import load_accounts
+
+    accounts = load_accounts(file, encoding=encoding, fmt=fmt)
+    day = as_of or date.today()
+    click.echo("account\tjurisdiction\texpiry\tdays_left\tbasis\tnext")
+    for row in _limitation_rows(accounts.accounts, day, db, policy):
+        click.echo(
+            f"{row.account_id}\t{row.jurisdiction}\t{row.expiry.isoformat()}\t{row.days_left}\t"
+            f"{row.basis}\t{row.next_step or '-'}"
+        )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -197,6 +247,14 @@ def plan(
     default=DEFAULT_NAME_PATTERN,
     show_default=True,
     help="File name pattern: {seq} {date} {lang} {kind} {account} {id}.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="pdf",
+    show_default=True,
+    metavar="pdf[,docx]",
+    help="Outputs per letter: pdf, docx, or both (pdf,docx) — the DOCX says exactly what the PDF says.",
 )
 @click.option("--no-combined", is_flag=True, help="Do not write the combined print PDF.")
 @click.option("--era/--no-era", "era_dates", default=None, help="Japanese letters: dates in 和暦 (令和8年…).")
@@ -241,6 +299,30 @@ def plan(
     "--operator", help="Who runs the batch, for the manifest (default: $LETTERS_OPERATOR or $USER)."
 )
 @click.option(
+    "--naiyo",
+    type=click.Choice(["26x20", "20x26", "13x40"]),
+    help="ja demand / lawyer's letters as 内容証明 on this grid (chars × lines per page).",
+)
+@click.option("--naiyo-docx", is_flag=True, help="With --naiyo: also write the e内容証明 Word file.")
+@click.option(
+    "--installments", type=click.IntRange(1, 120), help="payment-plan letters: number of installments."
+)
+@click.option(
+    "--first-due", metavar="DATE", callback=_parse_as_of, help="payment-plan: first installment date."
+)
+@click.option(
+    "--every", type=click.Choice(["monthly", "biweekly", "weekly"]), default="monthly", show_default=True
+)
+@click.option(
+    "--validation-days",
+    type=click.IntRange(30, 365),
+    default=35,
+    show_default=True,
+    help="validation-notice: the validation period ends this many days after the letter date.",
+)
+@click.option("--no-spanish", is_flag=True, help="validation-notice: leave out the Spanish-language offer.")
+@click.option("--dispute-url", default="", help="validation-notice: where the consumer can dispute online.")
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
@@ -258,6 +340,7 @@ def render(
     encoding: str | None,
     fmt: Format | None,
     name_pattern: str,
+    formats: str,
     no_combined: bool,
     era_dates: bool | None,
     tracking_column: bool,
@@ -271,6 +354,14 @@ def render(
     archive_dir: Path | None,
     no_archive: bool,
     operator: str | None,
+    naiyo: str | None,
+    naiyo_docx: bool,
+    installments: int | None,
+    first_due: date | None,
+    every: str,
+    validation_days: int,
+    no_spanish: bool,
+    dispute_url: str,
     workers: int | None,
     silent: bool,
 ) -> None:
@@ -309,6 +400,7 @@ def render(
         letter_kind=letter_kind,
         lang=lang,
         name_pattern=name_pattern,
+        formats=tuple(part.strip() for part in formats.split(",") if part.strip()),
         combined=not no_combined,
         era_dates=era_dates,
         tracking=tracking,
@@ -322,6 +414,27 @@ def render(
     )
     if workers is not None:
         options = replace(options, workers=workers)
+    if naiyo is not None and letter_kind not in ("demand", "lawyer"):
+        raise click.UsageError(
+            "--naiyo is for demand and lawyer's letters: add --letter demand or --letter lawyer"
+        )
+    if naiyo_docx and naiyo is None:
+        raise click.UsageError("--naiyo-docx needs --naiyo GRID")
+    if letter_kind == "payment-plan" and installments is None:
+        raise click.UsageError("--letter payment-plan needs --installments N")
+    from letters.naiyo import parse_grid
+
+    options = replace(
+        options,
+        naiyo=parse_grid(naiyo) if naiyo else None,
+        naiyo_docx=naiyo_docx,
+        installments=installments,
+        first_due=first_due,
+        every=every,
+        validation_days=validation_days,
+        spanish=not no_spanish,
+        dispute_url=dispute_url,
+    )
     if silent:
         result = run_batch(accounts, options)
     else:
@@ -495,6 +608,9 @@ def history(account: str, db: str | None) -> None:
             f"{row.letter_date}\t{row.kind}\t{row.lang}\t{row.letter_id}\t{row.tracking_number or '-'}"
             f"\tbatch {row.batch_id}\tpdf sha256 {row.pdf_sha256}"
         )
+
+
+cli.add_command(bundle)
 
 
 def main() -> None:

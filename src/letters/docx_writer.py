@@ -11,7 +11,8 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field, fields, replace
-from html import escape
+from functools import cache
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from docx.shared import Mm
 
 from letters.errors import RenderError, SetupError
 from letters.fonts import FONT_STACKS
+from letters.render_html import RenderedHtml, envelope_for
 
 # ---------------------------------------------------------------------------------------------------
 # HTML → a small element tree (the templates use a small, well-formed element set)
@@ -85,17 +87,15 @@ def _parse_html(html: str) -> _Node:
 def _find(node: _Node, tag: str) -> _Node | None:
     for child in node.children:
         if isinstance(child, _Node):
-            if child.tag == tag:
-                return child
-            found = _find(child, tag)
+            found = child if child.tag == tag else _find(child, tag)
             if found is not None:
                 return found
     return None
 
 
 # ---------------------------------------------------------------------------------------------------
-# What the stylesheets say, in Word's terms.  These mirror templates/letter.css, <lang>/<lang>.css and
-# envelopes/*.css for the classes the templates use (docs/templates.md); lengths in mm, sizes in pt.
+# What the stylesheets say, in Word's terms: these mirror templates/letter.css, <lang>/<lang>.css and
+# envelopes/*.css for the classes the templates use (docs/templates.md).  Lengths in mm, sizes in pt.
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class _Rule:
     color: str | None = None
     spacing: float | None = None  # letter-spacing, em
     upper: bool | None = None  # text-transform: uppercase (the PDF shows capitals, so must the DOCX)
-    boxed: bool | None = None  # a border around the run (inline-block box)
+    boxed: bool | None = None  # a border around the text (an inline-block box)
     line: float | None = None  # line-height, times the font size
     before: float | None = None
     after: float | None = None
@@ -121,8 +121,7 @@ class _Rule:
     box: bool | None = None  # bordered box (pay-box): a one-cell table
     rule_below: bool | None = None  # thin line under the block (letterhead-short)
     min_height: float | None = None
-    lift: float | None = None  # negative margin-top: the block moves up beside what precedes it
-    width: float | None = None  # of a lifted block
+    beside_window: float | None = None  # pulled up this far beside the address window (en-meta)
 
     def then(self, other: _Rule) -> _Rule:
         changes = {
@@ -155,6 +154,7 @@ _CLASS_RULES: dict[str, _Rule] = {
     "lh-name": _Rule(size=12, bold=True, color="111111", after=1),
     "letterhead-short": _Rule(align="right", size=8, color="333333", rule_below=True),
     "page-footer": _Rule(align="center", size=7.5, color="777777"),
+    "verify": _Rule(size=6.5, color="444444"),
     "window": _Rule(size=10.5, line=1.45),
     "recipient": _Rule(size=12, before=2),
     "mail-mark": _Rule(size=8.5, boxed=True, after=1.5),
@@ -168,10 +168,10 @@ _CLASS_RULES: dict[str, _Rule] = {
     "small": _Rule(size=8.5),
     "no-indent": _Rule(first=0),
     "particulars": _Rule(left=6, before=2, after=3),
+    "items": _Rule(before=2, after=3, keep=True),
     "pay-box": _Rule(box=True, size=9.5, before=3, after=3, keep=True),
     "signature": _Rule(align="right", right=16, before=2, keep=True, min_height=17),
     "sig-name": _Rule(size=11),
-    "verify": _Rule(size=7.5, color="444444", before=6, keep=True),
     "page-break": _Rule(page_break=True),
     "disclosure": _Rule(bold=True, before=4),
 }
@@ -187,22 +187,25 @@ _LANG_CLASS_RULES: dict[tuple[str, str], _Rule] = {
     ("zh", "zh-sign"): _Rule(before=3.5, keep=True),
     ("zh", "sign-date"): _Rule(align="right", right=10),
     ("zh", "closing-salute"): _Rule(after=0),
-    ("zh", "verify"): _Rule(lift=18, width=80),  # .lang-zh .verify: beside the signature
     ("en", "disclosure"): _Rule(before=2.5),
+    ("en", "en-meta"): _Rule(beside_window=12),
     ("en", "en-subject"): _Rule(bold=True, upper=True, spacing=0.04, before=3, after=2, keep_next=True),
     ("en", "en-re"): _Rule(bold=True, before=3, after=2, keep_next=True),
     ("en", "en-salutation"): _Rule(before=2, after=2),
     ("en", "en-advice"): _Rule(before=2),
-    ("en", "en-list"): _Rule(after=1.5),
     ("en", "en-sign"): _Rule(before=3, keep=True),
     ("en", "en-closing"): _Rule(before=0, after=0),
-    ("en", "en-address"): _Rule(size=10, line=1.2),
+    ("en", "en-end"): _Rule(keep=True),
+    ("en", "en-enclosures"): _Rule(before=2, size=9.5),
+    ("en", "en-address"): _Rule(size=10, line=1.15),
+    ("en", "items"): _Rule(before=1.5, after=2.5),
 }
-# Descendant selectors: (ancestor class, class).
+# Descendant selectors: (ancestor class, class or tag).
 _NESTED_RULES: dict[tuple[str, str], _Rule] = {
     ("zh-sign", "signature"): _Rule(right=10, before=0, min_height=0),
     ("en-sign", "signature"): _Rule(align="left", right=0, before=0, min_height=0),
-    ("en-pay", "th"): _Rule(bold=True, align="left"),
+    ("en-pay", "th"): _Rule(bold=True),
+    ("lang-en", "th"): _Rule(size=9.5),
 }
 
 
@@ -210,13 +213,14 @@ _NESTED_RULES: dict[tuple[str, str], _Rule] = {
 class _Picture:
     width: float  # mm
     height: float
-    place: str  # inline / right or left (beside the block's text: logo, QR code) / seal (over the name)
+    place: str  # inline / left or right (beside the block's text, as it floats) / seal (over the name)
+    gap: float = 0.0  # between a floated picture and its text
     right: float = 0.0  # seal: from the right edge of the text column
     top: float = 0.0  # seal: from the top of the signature block
 
 
 _PICTURES: dict[str, _Picture] = {
-    "logo": _Picture(11, 11, "right"),
+    "logo": _Picture(11, 11, "right", gap=3),
     "seal-kakuin": _Picture(21, 21, "seal", right=0, top=-2),
     "seal-gongzhang": _Picture(38, 38, "seal", right=4, top=-8),
     "seal-signature": _Picture(45, 15, "inline"),
@@ -224,7 +228,7 @@ _PICTURES: dict[str, _Picture] = {
 _NESTED_PICTURES: dict[tuple[str, str], _Picture] = {
     ("zh-sign", "seal-gongzhang"): _Picture(38, 38, "seal", right=12, top=-10),
     ("en-sign", "seal-signature"): _Picture(39, 13, "inline"),
-    ("verify", "img"): _Picture(20, 20, "left"),
+    ("verify", "img"): _Picture(17, 17, "left", gap=2),
 }
 
 
@@ -240,13 +244,13 @@ class _Lang:
 _LANGS = {
     "ja": _Lang(FONT_STACKS["ja"][0], FONT_STACKS["ja"][-1], "ja-JP", 10, 1.45),
     "zh": _Lang(FONT_STACKS["zh"][0], FONT_STACKS["zh"][-1], "zh-CN", 10, 1.5),
-    "en": _Lang(FONT_STACKS["en"][0], FONT_STACKS["en"][-1], "en-US", 10.5, 1.32),
+    "en": _Lang(FONT_STACKS["en"][0], FONT_STACKS["en"][-1], "en-US", 10.5, 1.27),
 }
 
 
 @dataclass(frozen=True)
 class _Page:
-    """Page size and margins (mm); page 1 starts lower, below the window at window_x/window_y."""
+    """Page size and margins (mm); page 1's text starts lower, below the envelope window."""
 
     width: float
     height: float
@@ -258,6 +262,7 @@ class _Page:
     window_x: float
     window_y: float
     window_width: float
+    head_width: float  # the top-right margin box the letterhead is set in
 
     @property
     def column(self) -> float:
@@ -266,13 +271,14 @@ class _Page:
 
 _PAPERS = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 _INCH = 25.4
-_ENVELOPES = {  # top, right, bottom, left, page-1 top, window x / y / width: envelopes/*.css
-    "naga3": (24.0, 20.0, 20.0, 23.0, 57.0, 23.0, 14.0, 88.0),
-    "dl": (24.0, 20.0, 20.0, 20.0, 92.0, 20.0, 45.0, 85.0),
-    "us10": tuple(v * _INCH for v in (1.2, 0.875, 0.9, 0.875, 3.4, 0.875, 2.0, 4.0)),
+_ENVELOPES = {  # envelopes/*.css: margins, page-1 top, window x / y / width, letterhead box width
+    "naga3": (24.0, 20.0, 20.0, 23.0, 57.0, 23.0, 14.0, 88.0, 75.0),
+    "dl": (24.0, 20.0, 20.0, 20.0, 92.0, 20.0, 45.0, 85.0, 75.0),
+    "us10": tuple(v * _INCH for v in (1.2, 0.875, 0.9, 0.875, 3.4, 0.875, 2.0, 4.0, 3.0)),
 }
-_HEADER_FROM_TOP = 10.0  # letter.css: the running letterhead sits 10 mm below the page edge
-_FOOTER_FROM_BOTTOM = 11.0
+_HEADER_FROM_TOP = 10.0  # letter.css: the letterhead sits 10 mm below the page's top edge
+_FOOTER_FROM_BOTTOM = 1.2  # the footer fills the bottom margin, as the PDF's margin boxes do
+_FOOTER_SIDES = 55.0  # width of the bottom-left box (the QR code) and, for symmetry, the right one
 
 
 def _page(paper: str, envelope: str) -> _Page:
@@ -320,7 +326,7 @@ class _Ink:
 
 
 def _rpr(ink: _Ink, lang: _Lang) -> str:
-    # Every run names its East Asian face (w:eastAsia): without it Word shows CJK in the theme font.
+    # Every run names its East Asian face (w:eastAsia): without it Word sets CJK in the theme font.
     out = [
         f'<w:rFonts w:ascii="{lang.latin}" w:hAnsi="{lang.latin}" w:eastAsia="{lang.east_asian}" '
         f'w:cs="{lang.latin}"/>'
@@ -342,7 +348,7 @@ def _rpr(ink: _Ink, lang: _Lang) -> str:
 
 @dataclass
 class _Para:
-    """One paragraph being built; spacing is settled once its neighbours are known."""
+    """One paragraph being built; its spacing is settled once its neighbours are known."""
 
     rule: _Rule  # align, indents, line height of the block it belongs to
     ink: _Ink
@@ -361,21 +367,29 @@ class _Para:
 
 
 @dataclass
+class _Cell:
+    node: _Node
+    items: list[_Item]
+    classes: frozenset[str] = frozenset()  # of the cell and its row
+
+
+@dataclass
 class _Table:
-    kind: str  # items / box / plain
-    rows: list[tuple[tuple[str, ...], list[tuple[_Node, list[_Item]]]]]  # (row classes, cells)
+    kind: str  # items / across (items laid out in columns) / box / plain / aside / footer
+    rows: list[list[_Cell]]
+    width: float  # mm
+    grid: tuple[float, ...] = ()  # column widths, mm; equal columns when empty
     before: float = 0.0
     after: float = 0.0
     keep: bool = False
-    width: float = 0.0  # mm
-    aside: _Picture | None = None  # a picture beside text: its cell is as wide as the picture
-    lift: float = 0.0  # float the table this far up (a negative margin-top in the CSS)
+    aside: _Picture | None = None  # the picture set beside text in an aside table
+    indent: float = 0.0  # from the left edge of the text column, mm
 
 
 _Item = _Para | _Table
 
 
-def _ppr(para: _Para, lang: _Lang) -> str:
+def _ppr(para: _Para, rpr: str) -> str:
     rule = para.rule
     out = []
     if para.keep_next:
@@ -390,32 +404,60 @@ def _ppr(para: _Para, lang: _Lang) -> str:
     if para.tabs:
         stops = "".join(f'<w:tab w:val="{kind}" w:pos="{_tw(pos)}"/>' for kind, pos in para.tabs)
         out.append(f"<w:tabs>{stops}</w:tabs>")
-    line = round(para.ink.size * (rule.line or lang.line) * 20)
+    line = round(para.ink.size * (rule.line or 1.2) * 20)
     out.append(
         f'<w:spacing w:before="{_tw(para.before)}" w:after="{_tw(para.after)}" '
         f'w:line="{line}" w:lineRule="atLeast"/>'
     )
-    first = (rule.first or 0) * para.ink.size * 20
     indent = f'<w:ind w:left="{_tw(rule.left or 0)}" w:right="{_tw(rule.right or 0)}"'
     if para.hanging:
         indent += f' w:hanging="{_tw(para.hanging)}"'
-    elif first:
-        indent += f' w:firstLine="{round(first)}"'
+    elif rule.first:
+        indent += f' w:firstLine="{round(rule.first * para.ink.size * 20)}"'
     out.append(indent + "/>")
     out.append(f'<w:jc w:val="{rule.align or "left"}"/>')
-    out.append(_rpr(para.ink, lang))
-    return "<w:pPr>" + "".join(out) + "</w:pPr>"
+    return "<w:pPr>" + "".join(out) + rpr + "</w:pPr>"
+
+
+def _spacer(mm: float) -> str:
+    """An empty paragraph mm tall (at least 1 pt): between two tables, which would otherwise merge,
+    and after a table that ends a story or a cell (Word ends both with a paragraph)."""
+    return (
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{max(20, _tw(mm))}" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+    )
+
+
+def _borders(*sides: str, size: int = 4, color: str = "333333") -> str:
+    return "".join(
+        f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>' for side in sides
+    )
+
+
+def _text(text: str) -> str:
+    bad = _XML_INVALID.search(text)
+    if bad:
+        raise RenderError(f"character U+{ord(bad.group()):04X} cannot be written to a DOCX file")
+    return escape(text, quote=False)
+
+
+def _px(value: str | None, default: float) -> float:
+    """A width/height attribute (CSS px) in mm."""
+    try:
+        return float(value or "") * _INCH / 96
+    except ValueError:
+        return default
 
 
 # ---------------------------------------------------------------------------------------------------
-# Images: only our own files and data URLs, like the PDF's URL fetcher
+# Images: only our own files and data URLs, as the PDF's URL fetcher allows
 
 _RASTERS: dict[tuple[str, float, float], bytes] = {}  # SVG → PNG, once per process
 
 
 def _rasterise_svg(url: str, digest: str, width: float, height: float, roots: tuple[Path, ...]) -> bytes:
-    """An SVG drawn at its box size as a 600 dpi PNG: WeasyPrint draws it (as the PDF does), poppler
-    rasterises it; Word cannot take the SVG alone."""
+    """An SVG drawn at its box size as a 300 dpi PNG: WeasyPrint draws it (as in the PDF), poppler's
+    pdftocairo rasterises it with a transparent background.  Word cannot take the SVG alone."""
     key = (digest, width, height)
     if key in _RASTERS:
         return _RASTERS[key]
@@ -431,30 +473,18 @@ def _rasterise_svg(url: str, digest: str, width: float, height: float, roots: tu
     )
     pdf = weasyprint.HTML(string=page, url_fetcher=make_fetcher(roots)).write_pdf()
     with tempfile.TemporaryDirectory(prefix="letters-svg-") as tmp:
-        source = Path(tmp) / "image.pdf"
+        source, target = Path(tmp) / "image.pdf", Path(tmp) / "image"
         source.write_bytes(pdf)
+        command = ["pdftocairo", "-png", "-transp", "-singlefile", "-r", "300", str(source), str(target)]
         try:
-            subprocess.run(
-                [
-                    "pdftocairo",
-                    "-png",
-                    "-transp",
-                    "-singlefile",
-                    "-r",
-                    "600",
-                    str(source),
-                    str(Path(tmp) / "image"),
-                ],
-                capture_output=True,
-                check=True,
-            )
+            subprocess.run(command, capture_output=True, check=True)
         except FileNotFoundError:
             raise SetupError(
                 "pdftocairo is not installed; install it: apt-get install poppler-utils"
             ) from None
         except subprocess.CalledProcessError as exc:
             raise RenderError(f"cannot rasterise {url!r}: {exc.stderr.decode(errors='replace')}") from None
-        png = (Path(tmp) / "image.png").read_bytes()
+        png = target.with_suffix(".png").read_bytes()
     with Image.open(io.BytesIO(png)) as image:
         if image.getbbox() is None:
             raise RenderError(f"image {url!r} drew nothing (a broken SVG?)")
@@ -463,31 +493,34 @@ def _rasterise_svg(url: str, digest: str, width: float, height: float, roots: tu
 
 
 class _Images:
-    """Image bytes by URL, loaded once; refuses anything but our folders and data:image/png."""
+    """Image bytes by URL, each file read once; refuses anything but our folders and our data URLs."""
 
     def __init__(self, templates_root: Path, roots: tuple[Path, ...]) -> None:
-        self.base = templates_root.as_uri() + "/"
+        self.base = templates_root.as_uri() + "/"  # relative URLs resolve as in the PDF
         self.roots = roots
-        self.files: dict[Path, bytes] = {}
+        self.files: dict[tuple[str, float, float], bytes] = {}  # by URL and box size
 
     def load(self, src: str, width: float, height: float) -> bytes:
         url = urljoin(self.base, src.strip())
         if url.startswith("data:"):
             return self._data(url, width, height)
+        key = (url, width, height)
+        if key not in self.files:  # checked once per URL: the folders do not move during a batch
+            self.files[key] = self._file(url, width, height)
+        return self.files[key]
+
+    def _file(self, url: str, width: float, height: float) -> bytes:
         parsed = urlparse(url)
         if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
             raise RenderError(f"refused to fetch {url!r}: only the project's own assets may be loaded")
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RenderError(f"refused to fetch {url!r}: outside the templates and letterheads folders")
-        if path not in self.files:
-            if not path.is_file():
-                raise RenderError(f"missing asset {path}")
-            self.files[path] = path.read_bytes()
-        blob = self.files[path]
+        if not path.is_file():
+            raise RenderError(f"missing asset {path}")
+        blob = path.read_bytes()
         if path.suffix.lower() == ".svg":
-            digest = hashlib.sha256(blob).hexdigest()
-            return _rasterise_svg(path.as_uri(), digest, width, height, self.roots)
+            return _rasterise_svg(path.as_uri(), hashlib.sha256(blob).hexdigest(), width, height, self.roots)
         return blob
 
     def _data(self, url: str, width: float, height: float) -> bytes:
@@ -496,21 +529,60 @@ class _Images:
             try:
                 return base64.b64decode(payload, validate=True)
             except binascii.Error:
-                raise RenderError(f"bad base64 in image URL {url[:60]!r}…") from None
+                raise RenderError(f"bad base64 in image URL {url[:40]!r}…") from None
         if head.startswith("data:image/svg+xml"):
             return _rasterise_svg(url, hashlib.sha256(url.encode()).hexdigest(), width, height, self.roots)
-        raise RenderError(f"refused to fetch {url[:60]!r}: only PNG and SVG data URLs are allowed")
+        raise RenderError(f"refused to fetch {url[:40]!r}…: only PNG and SVG data URLs are allowed")
 
 
 # ---------------------------------------------------------------------------------------------------
 # The walk: block elements → paragraphs and tables, inline elements → runs
 
+_Piece = tuple[str, Any, _Ink]  # (text / br / tab / img, value, formatting)
+
 
 @dataclass(frozen=True)
 class _Ctx:
-    rule: _Rule  # the paragraph look inherited from enclosing blocks
+    rule: _Rule  # what enclosing blocks pass down: alignment, indents, line height
     ink: _Ink
-    within: frozenset[str]  # classes (and tags) of the enclosing elements
+    within: frozenset[str]  # classes and tags of the enclosing elements (descendant selectors)
+    width: float  # of the enclosing box (text column, table cell), mm
+
+
+@cache  # the rules are fixed tables, and a letter's elements repeat a few class combinations
+def _rule_for(lang: str, tag: str, classes: tuple[str, ...], within: frozenset[str]) -> _Rule:
+    rule = _TAG_RULES.get(tag, _Rule()).then(_LANG_TAG_RULES.get((lang, tag), _Rule()))
+    for name in classes:
+        rule = rule.then(_CLASS_RULES.get(name, _Rule())).then(_LANG_CLASS_RULES.get((lang, name), _Rule()))
+    for (outer, name), nested in _NESTED_RULES.items():
+        if outer in within and (name in classes or name == tag):
+            rule = rule.then(nested)
+    return rule
+
+
+@cache
+def _enter(ctx: _Ctx, rule: _Rule, tag: str, classes: tuple[str, ...]) -> _Ctx:
+    """The context inside an element: its rule applied to what the enclosing blocks pass down."""
+    ink = ctx.ink
+    ink = replace(
+        ink,
+        size=rule.size if rule.size is not None else ink.size * (rule.scale or 1),
+        bold=ink.bold if rule.bold is None else rule.bold,
+        italic=ink.italic if rule.italic is None else rule.italic,
+        color=rule.color or ink.color,
+        spacing=ink.spacing if rule.spacing is None else rule.spacing,
+        upper=ink.upper or bool(rule.upper),
+        boxed=ink.boxed or bool(rule.boxed),
+    )
+    look = replace(
+        ctx.rule,
+        align=rule.align or ctx.rule.align,
+        line=rule.line or ctx.rule.line,
+        left=(ctx.rule.left or 0) + (rule.left or 0),
+        right=ctx.rule.right if rule.right is None else rule.right,
+        first=ctx.rule.first if rule.first is None else rule.first,
+    )
+    return _Ctx(look, ink, ctx.within | set(classes) | {tag}, ctx.width)
 
 
 class _Story:
@@ -518,50 +590,18 @@ class _Story:
 
     def __init__(self, letter: _Letter, part: Any) -> None:
         self.letter = letter
-        self.lang = letter.lang
         self.part = part
-        self.floats: list[list[str]] = [[]]  # per open block: floating pictures waiting for a paragraph
-        self.asides: list[list[tuple[str, _Picture]]] = [[]]  # per open block: pictures set beside it
+        self.floats: list[list[str]] = [[]]  # per open block: seals waiting for its first paragraph
+        self.asides: list[list[tuple[str, _Picture]]] = [[]]  # per open block: pictures beside its text
 
-    # -- rules
     def rule_for(self, node: _Node, within: frozenset[str]) -> _Rule:
-        lang = self.letter.lang_code
-        rule = _Rule().then(_TAG_RULES.get(node.tag, _Rule()))
-        rule = rule.then(_LANG_TAG_RULES.get((lang, node.tag), _Rule()))
-        for name in node.classes:
-            rule = rule.then(_CLASS_RULES.get(name, _Rule())).then(
-                _LANG_CLASS_RULES.get((lang, name), _Rule())
-            )
-        for (outer, name), nested in _NESTED_RULES.items():
-            if outer in within and (name in node.classes or name == node.tag):
-                rule = rule.then(nested)
-        return rule
+        return _rule_for(self.letter.lang_code, node.tag, node.classes, within)
 
     def enter(self, ctx: _Ctx, rule: _Rule, node: _Node) -> _Ctx:
-        ink = ctx.ink
-        size = rule.size if rule.size is not None else ink.size * (rule.scale or 1)
-        ink = replace(
-            ink,
-            size=size,
-            bold=ink.bold if rule.bold is None else rule.bold,
-            italic=ink.italic if rule.italic is None else rule.italic,
-            color=rule.color or ink.color,
-            spacing=ink.spacing if rule.spacing is None else rule.spacing,
-            upper=ink.upper or bool(rule.upper),
-            boxed=ink.boxed or bool(rule.boxed),
-        )
-        inherited = replace(
-            ctx.rule,
-            align=rule.align or ctx.rule.align,
-            line=rule.line or ctx.rule.line,
-            left=(ctx.rule.left or 0) + (rule.left or 0),
-            right=ctx.rule.right if rule.right is None else rule.right,
-            first=ctx.rule.first if rule.first is None else rule.first,
-        )
-        return _Ctx(inherited, ink, ctx.within | set(node.classes) | {node.tag})
+        return _enter(ctx, rule, node.tag, node.classes)
 
-    # -- blocks
     def blocks(self, node: _Node, ctx: _Ctx, out: list[_Item]) -> None:
+        """A block's children: runs of inline content become paragraphs, block children recurse."""
         pending: list[_Node | str] = []
         for child in node.children:
             if isinstance(child, _Node) and child.tag in _SKIP:
@@ -580,12 +620,12 @@ class _Story:
         start = len(out)
         self.floats.append([])
         self.asides.append([])
+        width = inner.width - (inner.rule.left or 0)
         if rule.box:
             cell: list[_Item] = []
-            self.blocks(node, replace(inner, rule=replace(inner.rule, left=0, right=0)), cell)
-            out.append(
-                _Table("box", [((), [(node, cell)])], width=self.letter.page.column - (inner.rule.left or 0))
-            )
+            padded = replace(inner, rule=replace(inner.rule, left=0, right=0), width=width - 8.5)  # 2 × 4mm
+            self.blocks(node, padded, cell)
+            out.append(_Table("box", [[_Cell(node, cell)]], width))
         elif node.tag == "table":
             self.table(node, inner, out)
         elif node.tag == "dl":
@@ -596,59 +636,63 @@ class _Story:
             out.append(_Para(replace(inner.rule, rule_below=True), inner.ink, []))
         else:
             self.blocks(node, inner, out)
-        floats = self.floats.pop()
-        asides = self.asides.pop()
+        floats, asides = self.floats.pop(), self.asides.pop()
         if asides:
-            # Text beside a floated picture: a borderless two-cell table (Word and LibreOffice both
-            # honour it; LibreOffice ignores text wrap around a picture in a header).
+            # Text beside a floated picture: a borderless two-cell table, which Word and LibreOffice
+            # lay out alike (LibreOffice ignores text wrap around a picture in a header).
             text, out[start:] = out[start:], []
+            indent = inner.rule.left or 0  # now the table's, not each paragraph's
+            for para in text:
+                if isinstance(para, _Para):
+                    para.rule = replace(para.rule, left=(para.rule.left or 0) - indent)
             look = replace(inner.rule, align="left", left=0, right=0, first=0)
-            picture = _Para(look, inner.ink, [run for run, _ in asides])
             spec = asides[0][1]
-            cells: list[tuple[_Node, list[_Item]]] = [(node, [picture]), (node, text)]
+            cells = [_Cell(node, [_Para(look, inner.ink, [run for run, _ in asides])]), _Cell(node, text)]
             if spec.place == "right":
                 cells.reverse()
-            width = rule.width or self.letter.page.column - (inner.rule.left or 0)
-            out.append(_Table("aside", [((), cells)], width=width, aside=spec, lift=rule.lift or 0))
-        emitted = out[start:]
-        paras = [item for item in emitted if isinstance(item, _Para)]
+            out.append(_Table("aside", [cells], width, aside=spec, indent=indent))
+        self.settle(out[start:], rule)
         if floats:
+            paras = [item for item in out[start:] if isinstance(item, _Para)]
             if not paras:
                 paras = [_Para(inner.rule, inner.ink, [])]
                 out.append(paras[0])
-                emitted = out[start:]
             paras[0].runs[:0] = floats
+
+    def settle(self, emitted: list[_Item], rule: _Rule) -> None:
+        """Apply a block's margins, page-break and keep rules to what it produced."""
         if not emitted:
             return
-        first, last = emitted[0], emitted[-1]
-        first.before += rule.before or 0
-        last.after += rule.after or 0
-        if rule.page_break and isinstance(first, _Para):
-            first.page_break = True
+        paras = [item for item in emitted if isinstance(item, _Para)]
+        emitted[0].before += rule.before or 0
+        emitted[-1].after += rule.after or 0
+        if rule.page_break and isinstance(emitted[0], _Para):
+            emitted[0].page_break = True
         if rule.keep:
             for item in emitted:
                 if isinstance(item, _Table):
                     item.keep = True
             for para in paras[:-1]:
                 para.keep_next = para.keep_lines = True
-        if rule.keep_next and isinstance(last, _Para):
-            last.keep_next = True
+        if rule.keep_next and isinstance(emitted[-1], _Para):
+            emitted[-1].keep_next = True
         if rule.min_height and paras:
             missing = rule.min_height - sum(p.height(self.letter.lang) for p in paras)
             if missing > 0:
                 paras[-1].after += missing
+        if rule.rule_below and isinstance(emitted[-1], _Para):
+            emitted[-1].rule = replace(emitted[-1].rule, rule_below=True)
+        if rule.beside_window:
+            self.letter.beside_window(paras, rule.beside_window)
 
     def paragraph(self, pending: list[_Node | str], ctx: _Ctx, out: list[_Item]) -> None:
-        pieces: list[tuple[str, Any, _Ink]] = []
+        pieces: list[_Piece] = []
         self.inline(pending, ctx, pieces)
-        runs, content, floats = self.runs(pieces, ctx)
-        if not content:
-            if floats:
-                self.floats[-1].extend(floats)
-            return
-        out.append(_Para(ctx.rule, ctx.ink, floats + runs))
+        runs = self.runs(pieces)
+        if runs:
+            out.append(_Para(ctx.rule, ctx.ink, runs))
 
-    def inline(self, nodes: list[_Node | str], ctx: _Ctx, pieces: list[tuple[str, Any, _Ink]]) -> None:
+    def inline(self, nodes: list[_Node | str], ctx: _Ctx, pieces: list[_Piece]) -> None:
         for node in nodes:
             if isinstance(node, str):
                 pieces.append(("text", node.upper() if ctx.ink.upper else node, ctx.ink))
@@ -659,86 +703,68 @@ class _Story:
             elif node.tag == "img":
                 pieces.append(("img", (node, ctx.within), ctx.ink))
             else:
-                rule = self.rule_for(node, ctx.within)
-                self.inline(node.children, self.enter(ctx, rule, node), pieces)
+                self.inline(node.children, self.enter(ctx, self.rule_for(node, ctx.within), node), pieces)
 
-    def runs(self, pieces: list[tuple[str, Any, _Ink]], ctx: _Ctx) -> tuple[list[str], bool, list[str]]:
-        """Collapse white space as CSS does, then turn pieces into runs; floats come back apart."""
-        texts: list[tuple[str, _Ink]] = []  # ("\n" = line break, "\t" = tab, "\0" + xml = picture)
-        floats: list[str] = []
-        space_before = True  # at a line start, leading spaces vanish
+    def runs(self, pieces: list[_Piece]) -> list[str]:
+        """Collapse white space as CSS does and turn pieces into runs; floated pictures go to the
+        enclosing block (seals to its first paragraph, others beside its text)."""
+        texts: list[tuple[str, _Ink]] = []  # "\n" line break, "\t" tab, "\0" + xml a picture
+        space_before = True  # at the start of a line, spaces vanish
         for kind, value, ink in pieces:
             if kind == "text":
                 text = _SPACES.sub(" ", value)
-                if space_before:
-                    text = text.lstrip(" ")
+                text = text.lstrip(" ") if space_before else text
                 if text:
                     texts.append((text, ink))
                     space_before = text.endswith(" ")
             elif kind in ("br", "tab"):
-                if texts and not texts[-1][0].startswith("\0"):
-                    texts[-1] = (texts[-1][0].rstrip(" "), texts[-1][1])
+                _strip_trailing_space(texts)
                 texts.append(("\n" if kind == "br" else "\t", ink))
                 space_before = True
             else:
                 xml, spec = self.letter.picture(value[0], value[1], self.part)
-                place = spec.place
-                if place in ("left", "right"):
-                    self.asides[-1].append((f"<w:r>{self.letter.rpr(ink)}{xml}</w:r>", spec))
-                elif place != "inline":
-                    floats.append(xml)
+                if spec.place in ("left", "right"):
+                    self.asides[-1].append((xml, spec))
+                elif spec.place == "seal":
+                    self.floats[-1].append(xml)
                 else:
                     texts.append(("\0" + xml, ink))
                     space_before = False
-        if texts and not texts[-1][0].startswith("\0"):
-            texts[-1] = (texts[-1][0].rstrip(" "), texts[-1][1])
+        _strip_trailing_space(texts)
         runs: list[str] = []
-        content = False
         for text, ink in texts:
-            if not text:
-                continue
-            content = True
             rpr = self.letter.rpr(ink)
             if text.startswith("\0"):
-                runs.append(f"<w:r>{rpr}{text[1:]}</w:r>")
-            elif text == "\n":
-                runs.append(f"<w:r>{rpr}<w:br/></w:r>")
-            elif text == "\t":
-                runs.append(f"<w:r>{rpr}<w:tab/></w:r>")
-            else:
+                runs.append(text[1:])
+            elif text in ("\n", "\t"):
+                runs.append(f"<w:r>{rpr}{'<w:br/>' if text == chr(10) else '<w:tab/>'}</w:r>")
+            elif text:
                 runs.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_text(text)}</w:t></w:r>')
-        return runs, content, floats
+        return runs
 
     def definitions(self, node: _Node, ctx: _Ctx, out: list[_Item]) -> None:
-        """dt floats left, dd is indented past it: one paragraph per term, a tab between."""
+        """dt floats left and dd is indented past it: one paragraph per term, a tab between them."""
         indent = 32.0  # .particulars dd { margin-left: 32mm }
         look = replace(ctx.rule, left=(ctx.rule.left or 0) + indent, first=0)
-        term: list[tuple[str, Any, _Ink]] = []
+        term: list[_Piece] = []
         for child in node.children:
-            if not isinstance(child, _Node):
+            if not isinstance(child, _Node) or child.tag not in ("dt", "dd"):
                 continue
             inner = self.enter(replace(ctx, rule=look), self.rule_for(child, ctx.within), child)
             if child.tag == "dt":
-                self.flush_term(term, look, ctx, out)
+                self.hanging(term, look, ctx.ink, indent, out)
                 term = []
-                self.inline(child.children, inner, term)
-            elif child.tag == "dd":
+            else:
                 term.append(("tab", None, inner.ink))
-                self.inline(child.children, inner, term)
-                self.flush_term(term, look, ctx, out)
+            self.inline(child.children, inner, term)
+            if child.tag == "dd":
+                self.hanging(term, look, ctx.ink, indent, out)
                 term = []
-        self.flush_term(term, look, ctx, out)
-
-    def flush_term(
-        self, pieces: list[tuple[str, Any, _Ink]], look: _Rule, ctx: _Ctx, out: list[_Item]
-    ) -> None:
-        runs, content, floats = self.runs(pieces, ctx)
-        if content:
-            out.append(_Para(look, ctx.ink, floats + runs, tabs=(("left", look.left or 0),), hanging=32.0))
+        self.hanging(term, look, ctx.ink, indent, out)
 
     def list_items(self, node: _Node, ctx: _Ctx, out: list[_Item]) -> None:
         """List markers are written as text (• / 1.): the PDF prints them, so the DOCX says them too."""
-        indent = 10.6 if "en-list" not in node.classes else 6.0  # padding-left: 40px / 6 mm
+        indent = 10.6  # padding-left: 40px
         look = replace(ctx.rule, left=(ctx.rule.left or 0) + indent, first=0)
         number = int(node.attrs.get("start", "1") or "1")
         for child in node.children:
@@ -747,45 +773,54 @@ class _Story:
             inner = self.enter(replace(ctx, rule=look), self.rule_for(child, ctx.within), child)
             marker = "•" if node.tag == "ul" else f"{number}."
             number += 1
-            pieces: list[tuple[str, Any, _Ink]] = [("text", marker, inner.ink), ("tab", None, inner.ink)]
-            self.inline(
-                [c for c in child.children if not (isinstance(c, _Node) and c.tag in _BLOCK)], inner, pieces
-            )
-            runs, _, floats = self.runs(pieces, inner)
-            para = _Para(
-                look, inner.ink, floats + runs, tabs=(("left", look.left or 0),), hanging=indent, after=0.5
-            )
-            out.append(para)
+            pieces: list[_Piece] = [("text", marker, inner.ink), ("tab", None, inner.ink)]
+            self.inline(child.children, inner, pieces)
+            self.hanging(pieces, look, inner.ink, indent, out, after=0.5)
+
+    def hanging(
+        self, pieces: list[_Piece], look: _Rule, ink: _Ink, indent: float, out: list[_Item], after: float = 0
+    ) -> None:
+        runs = self.runs(pieces)
+        if runs:
+            tab = (("left", look.left or 0),)
+            out.append(_Para(look, ink, runs, tabs=tab, hanging=indent, after=after))
 
     def table(self, node: _Node, ctx: _Ctx, out: list[_Item]) -> None:
         kind = "items" if "items" in node.classes else "plain"
-        rows: list[tuple[tuple[str, ...], list[tuple[_Node, list[_Item]]]]] = []
+        rows: list[list[_Cell]] = []
         for row in _rows(node):
-            cells: list[tuple[_Node, list[_Item]]] = []
+            cells: list[_Cell] = []
             for cell in row.children:
                 if not isinstance(cell, _Node) or cell.tag not in ("th", "td"):
                     continue
-                rule = self.rule_for(cell, ctx.within | set(row.classes))
-                align = "right" if "amount" in cell.classes else "left"
-                bold = "total" in row.classes or (cell.tag == "th" and kind == "plain")
-                base = replace(ctx.rule, left=0, right=0, first=0, align=align)
-                inner = self.enter(replace(ctx, rule=base), rule, cell)
+                classes = frozenset(row.classes + cell.classes)
+                rule = self.rule_for(cell, ctx.within | classes)
+                across = kind == "items" and "lang-en" in ctx.within  # en.css: every cell flush right
+                align = "right" if "amount" in classes or across else "left"
+                base = replace(ctx, rule=replace(ctx.rule, left=0, right=0, first=0, align=align))
+                inner = self.enter(base, rule, cell)
+                bold = "total" in classes
                 inner = replace(inner, ink=replace(inner.ink, bold=inner.ink.bold or bold))
                 items: list[_Item] = []
                 self.blocks(cell, inner, items)
-                cells.append((cell, items))
-            rows.append((row.classes, cells))
-        width = self.letter.page.column * (0.78 if kind == "items" else 1.0) - (ctx.rule.left or 0)
-        out.append(
-            _Table(
-                kind,
-                rows,
-                before=2 if kind == "items" else 0,
-                after=3 if kind == "items" else 0,
-                keep=kind == "items",
-                width=width,
-            )
-        )
+                cells.append(_Cell(cell, items, classes))
+            rows.append(cells)
+        width = ctx.width - (ctx.rule.left or 0)
+        if kind == "items" and "lang-en" in ctx.within:
+            # en.css sets the statement across the page: labels in one row, amounts below them.
+            rows = [[row[i] for row in rows if len(row) > i] for i in range(2)]
+            out.append(_Table("across", rows, width))
+        elif kind == "items":
+            out.append(_Table("items", rows, width * 0.78, grid=(width * 0.78 * 0.55, width * 0.78 * 0.45)))
+        else:
+            columns = max((len(r) for r in rows), default=1)
+            grid = (24.0, *((width - 24) / (columns - 1),) * (columns - 1)) if columns > 1 else (width,)
+            out.append(_Table("plain", rows, width, grid=grid))
+
+
+def _strip_trailing_space(texts: list[tuple[str, _Ink]]) -> None:
+    if texts and not texts[-1][0].startswith("\0"):
+        texts[-1] = (texts[-1][0].rstrip(" "), texts[-1][1])
 
 
 def _rows(table: _Node) -> list[_Node]:
@@ -799,19 +834,24 @@ def _rows(table: _Node) -> list[_Node]:
     return rows
 
 
-def _text(text: str) -> str:
-    bad = _XML_INVALID.search(text)
-    if bad:
-        raise RenderError(f"character U+{ord(bad.group()):04X} cannot be written to a DOCX file")
-    return escape(text, quote=False)
+def _spread_table_margins(items: list[_Item]) -> None:
+    """Word tables have no margins: a table's top margin becomes the previous paragraph's space after."""
+    for index, item in enumerate(items):
+        if isinstance(item, _Table):
+            previous = items[index - 1] if index else None
+            if isinstance(previous, _Para):
+                previous.after = max(previous.after, item.before)
+            for row in item.rows:
+                for cell in row:
+                    _spread_table_margins(cell.items)
 
 
 # ---------------------------------------------------------------------------------------------------
-# One letter
+# One letter: pictures, frames and WordprocessingML
 
 
 class _Letter:
-    """What one letter's stories share: language, page, picture numbering, cached run properties."""
+    """What one letter's stories share: language, page, picture numbers, run properties."""
 
     def __init__(self, writer: DocxWriter, lang_code: str, page: _Page) -> None:
         self.writer = writer
@@ -825,7 +865,7 @@ class _Letter:
         return self.writer.rpr(ink, self.lang_code)
 
     def picture(self, node: _Node, within: frozenset[str], part: Any) -> tuple[str, _Picture]:
-        """The drawing XML for an <img>, and its placement (inline, aside, or a floating anchor)."""
+        """An <img> as a run with a drawing (anchored behind the text for a seal), and its spec."""
         spec = None
         for name in node.classes:
             spec = _PICTURES.get(name, spec)
@@ -834,58 +874,78 @@ class _Letter:
                 spec = nested
         if spec is None:
             spec = _Picture(_px(node.attrs.get("width"), 40.0), _px(node.attrs.get("height"), 40.0), "inline")
-        blob = self.writer.images.load(node.attrs.get("src", ""), spec.width, spec.height)
+        src = node.attrs.get("src", "")
+        blob = self.writer.images.load(src, spec.width, spec.height)
         try:
             rid, _ = part.get_or_add_image(io.BytesIO(blob))
         except UnrecognizedImageError:
-            raise RenderError(
-                f"image {node.attrs.get('src', '')[:80]!r} is not a PNG, JPEG or GIF image"
-            ) from None
+            name = f"{src[:40]}…" if src.startswith("data:") else src
+            raise RenderError(f"image {name!r} is not a PNG, JPEG or GIF image") from None
         number, self.next_id = self.next_id, self.next_id + 1
         cx, cy = _emu(spec.width), _emu(spec.height)
         graphic = (
             '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="Picture {number}"/>'
-            "<pic:cNvPicPr/></pic:nvPicPr>"
-            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="Picture {number}"/><pic:cNvPicPr/>'
+            f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+            f'</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
         )
         names = f'<wp:docPr id="{number}" name="Picture {number}"/><wp:cNvGraphicFramePr/>'
         extent = f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        if spec.place != "seal":
-            inline = (
+        if spec.place == "seal":  # over the signature, behind its text, as a stamp is
+            x, y = _emu(self.page.column - spec.right - spec.width), _emu(spec.top)
+            drawing = (
+                '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+                f'relativeHeight="{251658240 + number}" behindDoc="1" locked="0" layoutInCell="1" '
+                'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+                f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+                f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+                f"{extent}<wp:wrapNone/>{names}{graphic}</wp:anchor>"
+            )
+        else:
+            drawing = (
                 f'<wp:inline distT="0" distB="0" distL="0" distR="0">{extent}{names}{graphic}</wp:inline>'
             )
-            return f"<w:drawing>{inline}</w:drawing>", spec
-        # A seal: over the signature, behind its text, as a stamp is.
-        x = _emu(self.page.column - spec.right - spec.width)
-        where = (
-            f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
-            '<wp:positionV relativeFrom="paragraph">'
-            f"<wp:posOffset>{_emu(spec.top)}</wp:posOffset></wp:positionV>"
-        )
-        anchor = (
-            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-            f'relativeHeight="{251658240 + number}" behindDoc="1" '
-            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-            f"{where}{extent}<wp:wrapNone/>{names}{graphic}</wp:anchor>"
-        )
-        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{anchor}</w:drawing></w:r>", spec
+        return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{drawing}</w:drawing></w:r>", spec
 
-    # -- serialising
+    def window(self, items: list[_Item]) -> None:
+        """The address in the envelope window: a frame at the window's place on page 1, reaching down
+        to where page 1's text starts, so the letter below it starts where the PDF's does."""
+        page = self.page
+        top = min(page.window_y, page.top)  # from the top of the text area, so no text fits above it
+        frame = (
+            f'<w:framePr w:w="{_tw(page.window_width)}" w:h="{_tw(page.first_top - top)}" w:hRule="atLeast" '
+            'w:wrap="notBeside" w:hAnchor="page" w:vAnchor="page" '
+            f'w:x="{_tw(page.window_x)}" w:y="{_tw(top)}"/>'
+        )
+        paras = [item for item in items if isinstance(item, _Para)]
+        for para in paras:
+            para.frame = frame
+        if paras:
+            paras[0].before += page.window_y - top
+
+    def beside_window(self, paras: list[_Para], lift: float) -> None:
+        """A block pulled up beside the window (en-meta: date and reference): a frame to its right."""
+        page = self.page
+        width = page.column - (page.window_x - page.left) - page.window_width - 5
+        frame = (
+            f'<w:framePr w:w="{_tw(width)}" w:wrap="around" w:hAnchor="margin" w:xAlign="right" '
+            f'w:vAnchor="page" w:y="{_tw(page.first_top - lift)}"/>'
+        )
+        for para in paras:
+            para.frame = frame
+
     def story_xml(self, items: list[_Item]) -> str:
-        """Paragraphs and tables as WordprocessingML; a story (and a cell) ends with a paragraph."""
+        """Paragraphs and tables as WordprocessingML; a story and a cell end with a paragraph."""
         out: list[str] = []
         carry = 0.0  # a table's bottom margin, given to the paragraph after it
         for index, item in enumerate(items):
             if isinstance(item, _Para):
                 item.before += carry
                 carry = 0.0
-                out.append(f"<w:p>{_ppr(item, self.lang)}{''.join(item.runs)}</w:p>")
+                out.append(f"<w:p>{_ppr(item, self.rpr(item.ink))}{''.join(item.runs)}</w:p>")
                 continue
             if index and isinstance(items[index - 1], _Table):
-                # Two tables in a row would merge into one: a paragraph as tall as the gap between them.
                 out.append(_spacer(max(carry, item.before)))
             out.append(self.table_xml(item))
             carry = item.after
@@ -895,101 +955,67 @@ class _Letter:
 
     def table_xml(self, table: _Table) -> str:
         width = _tw(table.width)
-        columns = max((len(cells) for _, cells in table.rows), default=1)
+        columns = max((len(row) for row in table.rows), default=1)
+        grid = [_tw(w) for w in table.grid] or [width // columns] * columns
+        borders, margins, justify = "", (0, 0), "left"
         if table.kind == "items":
-            grid = [round(width * 0.55)] + [round(width * 0.45 / max(columns - 1, 1))] * (columns - 1)
-            borders = "".join(
-                f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="333333"/>'
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            borders, margins, justify = (
+                _borders("top", "left", "bottom", "right", "insideH", "insideV"),
+                (34, 170),
+                "center",
             )
-            margins, justify = (34, 170), "center"
+        elif table.kind == "across":
+            borders, margins = _borders("top", "left", "bottom", "right", "insideV"), (23, 142)
         elif table.kind == "box":
-            grid = [width]
-            borders = "".join(
-                f'<w:{side} w:val="single" w:sz="5" w:space="0" w:color="333333"/>'
-                for side in ("top", "left", "bottom", "right")
-            )
-            margins, justify = (_tw(2), _tw(4)), "left"
+            borders, margins = _borders("top", "left", "bottom", "right", size=5), (_tw(2), _tw(4))
+        elif table.kind == "plain":
+            margins = (17, 0)
         elif table.aside is not None:
-            picture = _tw(table.aside.width + 3)  # a 3 mm gap between picture and text
+            picture = _tw(table.aside.width + table.aside.gap)
             grid = [picture, width - picture] if table.aside.place == "left" else [width - picture, picture]
-            borders, margins, justify = "", (0, 0), "left"
-        else:
-            label = _tw(24) if columns > 1 else width
-            grid = [label] + [round((width - label) / max(columns - 1, 1))] * (columns - 1)
-            borders, margins, justify = "", (17, 0), "left"
+        cell_margins = "".join(
+            f'<w:{side} w:w="{margins[i % 2]}" w:type="dxa"/>'
+            for i, side in enumerate(("top", "left", "bottom", "right"))
+        )
         out = [
-            "<w:tbl><w:tblPr>"
-            + (
-                '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="text" w:horzAnchor="margin" '
-                f'w:tblpY="{_tw(-table.lift)}"/>'
-                if table.lift
-                else ""
-            )
-            + f'<w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="{justify}"/>'
+            f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="{justify}"/>'
+            f'<w:tblInd w:w="{_tw(table.indent)}" w:type="dxa"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            "<w:tblCellMar>"
-            + "".join(
-                f'<w:{side} w:w="{margins[i % 2]}" w:type="dxa"/>'
-                for i, side in enumerate(("top", "left", "bottom", "right"))
-            )
-            + "</w:tblCellMar>"
-            '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
-            + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
-            + "</w:tblGrid>"
+            f'<w:tblCellMar>{cell_margins}</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr>'
+            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>"
         ]
-        for number, (classes, cells) in enumerate(table.rows):
-            row = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"] if table.keep else ["<w:tr>"]
-            for col, (cell, items) in enumerate(cells):
-                props = [f'<w:tcW w:w="{grid[min(col, len(grid) - 1)]}" w:type="dxa"/>']
-                if table.kind == "items" and "total" in classes:
-                    props.append(f"<w:tcBorders>{_TOTAL_RULE}</w:tcBorders>")
-                if table.kind == "items" and cell.tag == "th":
-                    props.append('<w:shd w:val="clear" w:color="auto" w:fill="F1F1F1"/>')
-                if table.aside is not None and (col == 0) == (table.aside.place == "left"):
-                    gap = "right" if table.aside.place == "left" else "left"
-                    props.append(f'<w:tcMar><w:{gap} w:w="{_tw(3)}" w:type="dxa"/></w:tcMar>')
-                if table.kind == "plain":
-                    props.append('<w:vAlign w:val="top"/>')
-                last_row = number == len(table.rows) - 1
-                for item in items:
-                    if isinstance(item, _Para) and table.keep and not last_row:
-                        item.keep_next = True
-                body = self.story_xml(items) or _spacer(0)
-                row.append(f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>")
-            row.append("</w:tr>")
-            out.append("".join(row))
+        for number, row in enumerate(table.rows):
+            row_props = "<w:cantSplit/>" if table.keep else ""
+            if table.kind == "footer":
+                height = _tw(self.page.bottom - _FOOTER_FROM_BOTTOM) - 20  # the spacer below: 1 pt
+                row_props += f'<w:trHeight w:val="{height}" w:hRule="exact"/>'
+            out.append(f"<w:tr><w:trPr>{row_props}</w:trPr>")
+            for col, cell in enumerate(row):
+                out.append(self.cell_xml(table, number, col, cell, grid[min(col, len(grid) - 1)]))
+            out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out)
 
-
-def _spacer(mm: float) -> str:
-    """An empty paragraph that mm tall (at least 1 pt): between two tables, which would otherwise
-    merge, and after a table that ends a story or a cell."""
-    return (
-        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{max(20, _tw(mm))}" w:lineRule="exact"/>'
-        '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
-    )
-
-
-def _px(value: str | None, default: float) -> float:
-    """A width/height attribute (CSS px) in mm."""
-    try:
-        return float(value or "") * _INCH / 96
-    except ValueError:
-        return default
-
-
-def _spread_table_margins(items: list[_Item]) -> None:
-    """Word tables have no margins: a table's top margin becomes the previous paragraph's space after."""
-    for index, item in enumerate(items):
-        if isinstance(item, _Table):
-            previous = items[index - 1] if index else None
-            if isinstance(previous, _Para):
-                previous.after = max(previous.after, item.before)
-            for _, cells in item.rows:
-                for _, cell_items in cells:
-                    _spread_table_margins(cell_items)
+    def cell_xml(self, table: _Table, number: int, col: int, cell: _Cell, width: int) -> str:
+        props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+        if table.kind == "items" and "total" in cell.classes:
+            props.append(f"<w:tcBorders>{_borders('top', size=10, color='111111')}</w:tcBorders>")
+        elif table.kind == "across":
+            sides = _borders("bottom") if number == 0 else ""
+            if "total" in cell.classes:
+                sides = _borders("left", size=10, color="111111") + sides
+            props.append(f"<w:tcBorders>{sides}</w:tcBorders>")
+        if table.kind in ("items", "across") and cell.node.tag == "th":
+            props.append('<w:shd w:val="clear" w:color="auto" w:fill="F1F1F1"/>')
+        if table.aside is not None and (col == 0) == (table.aside.place == "left"):
+            side = "right" if table.aside.place == "left" else "left"
+            props.append(f'<w:tcMar><w:{side} w:w="{_tw(table.aside.gap)}" w:type="dxa"/></w:tcMar>')
+        props.append('<w:vAlign w:val="top"/>')
+        if table.keep and number < len(table.rows) - 1:
+            for item in cell.items:
+                if isinstance(item, _Para):
+                    item.keep_next = True
+        return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{self.story_xml(cell.items) or _spacer(0)}</w:tc>"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1003,7 +1029,8 @@ _STYLES = (
     '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
     "</w:pPr></w:pPrDefault></w:docDefaults>"
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
-    # No extra space between CJK and Latin text or digits: the PDF has none.
+    # No added space between CJK and Latin text or digits: the PDF has none (Word honours this;
+    # LibreOffice ignores autoSpaceDE/DN when it reads DOCX and adds the space anyway).
     '<w:pPr><w:widowControl/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/></w:pPr><w:rPr>'
     '<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>'
     '<w:color w:val="111111"/></w:rPr></w:style>'
@@ -1017,18 +1044,32 @@ _STYLES = (
     '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
     '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style></w:styles>'
 )
-_TOTAL_RULE = '<w:top w:val="single" w:sz="10" w:space="0" w:color="111111"/>'  # 1.2pt over the total
-_UNUSED_PARTS = ("stylesWithEffects", "webSettings", "customXml", "thumbnail")
+# Parts of python-docx's template a letter never uses (stylesWithEffects alone is 430 kB to zip);
+# Word adds a numbering part again when someone adds a list.
+_UNUSED_PARTS = ("stylesWithEffects", "webSettings", "customXml", "thumbnail", "numbering")
+# The faces the letters use, with what Word should fall back to on a machine without them.
+_FONT_TABLE = (
+    "<w:fonts {ns}>"
+    '<w:font w:name="Noto Serif CJK JP"><w:altName w:val="MS Mincho"/><w:charset w:val="80"/>'
+    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>'
+    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="Liberation Serif"><w:altName w:val="Times New Roman"/><w:charset w:val="00"/>'
+    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font></w:fonts>'
+)
+
+
+_STORIES = {"letterhead": "first", "letterhead-short": "later", "verify": "verify"}  # else the body
 
 
 class DocxWriter:
-    """Writes many letters in one process: a base document per (language, paper, envelope) with the
-    styles and page set up is built once and re-opened from bytes per letter; images load once."""
+    """Writes many letters in one process.  What repeats is done once: a base document per language,
+    paper and envelope (trimmed styles, page set-up, headers and footers in place) is kept as bytes
+    and re-opened per letter; image files are read and SVG logos rasterised once."""
 
     def __init__(self, templates_root: Path, letterheads_root: Path) -> None:
         self.templates_root = templates_root.resolve()
-        roots = (self.templates_root, letterheads_root.resolve())
-        self.images = _Images(self.templates_root, roots)
+        self.images = _Images(self.templates_root, (self.templates_root, letterheads_root.resolve()))
         self._bases: dict[tuple[str, str, str], bytes] = {}
         self._rprs: dict[tuple[_Ink, str], str] = {}
 
@@ -1050,152 +1091,154 @@ class DocxWriter:
         author: str,
         created: dt.date,
     ) -> bytes:
-        """A letter's HTML → DOCX bytes; a refused or missing image fails the letter, naming the URL."""
-        if lang not in _LANGS:
-            raise RenderError(f"letter {letter_id}: no DOCX layout for language {lang!r}")
-        page = _page(paper, envelope)
-        document = docx.Document(io.BytesIO(self._base(lang, paper, envelope)))
-        letter = _Letter(self, lang, page)
-        root = _parse_html(html)
-        body = _find(root, "body") or root
-        section = document.sections[0]
+        """A letter's HTML → DOCX bytes; a refused, missing or broken image fails the letter, naming it."""
         try:
-            self._fill(letter, body, document, section)
+            if lang not in _LANGS:
+                raise RenderError(f"no DOCX layout for language {lang!r}")
+            letter = _Letter(self, lang, _page(paper, envelope))
+            document = docx.Document(io.BytesIO(self._base(lang, paper, envelope)))
+            self._fill(letter, _parse_html(html), document)
         except RenderError as exc:
             raise RenderError(f"letter {letter_id}: {exc}") from None
         props = document.core_properties
         props.title = title
-        props.author = author
-        props.last_modified_by = author
+        props.author = props.last_modified_by = author
         props.created = props.modified = dt.datetime.combine(created, dt.time())
         props.identifier = letter_id
         props.language = _LANGS[lang].tag
-        props.revision = 1
         buffer = io.BytesIO()
         document.save(buffer)
         return buffer.getvalue()
 
-    def _fill(self, letter: _Letter, body: _Node, document: Any, section: Any) -> None:
-        first_header: list[_Item] = []
-        header: list[_Item] = []
-        footer_text: list[_Node | str] = []
-        content: list[_Item] = []
-        first_story = _Story(letter, section.first_page_header.part)
-        later_story = _Story(letter, section.header.part)
-        story = _Story(letter, document.part)
-        ctx = _Ctx(_Rule(line=letter.lang.line), letter.base_ink, frozenset())
+    def write_rendered(self, rendered: RenderedHtml) -> bytes:
+        """A rendered letter → DOCX bytes, everything but the HTML taken from the letter itself: its
+        letterhead's paper and envelope, its id, its <title>, its sender's name, its date."""
+        letter = rendered.letter
+        lang = letter.planned.lang
+        return self.write(
+            rendered.html,
+            lang=lang,
+            paper=letter.sender.paper,
+            envelope=envelope_for(letter.sender.paper, lang),
+            letter_id=letter.id,
+            title=html_title(rendered.html),
+            author=letter.sender.text(lang).name,
+            created=letter.planned.letter_date,
+        )
+
+    def _fill(self, letter: _Letter, root: _Node, document: Any) -> None:
+        """Sort the body's parts into Word's stories: letterhead → first-page header, short letterhead
+        → later headers, verification code and footer → footers, window and main → the body."""
+        body = _find(root, "body") or root
+        section = document.sections[0]
+        ctx = _Ctx(_Rule(line=letter.lang.line), letter.base_ink, frozenset(body.classes), letter.page.column)
+        stories = {
+            "first": (_Story(letter, section.first_page_header.part), list[_Item]()),
+            "later": (_Story(letter, section.header.part), list[_Item]()),
+            "verify": (_Story(letter, section.first_page_footer.part), list[_Item]()),
+            "body": (_Story(letter, document.part), list[_Item]()),
+        }
+        footer: list[_Node | str] = []
         loose: list[_Node | str] = []
+        story, content = stories["body"]
         for child in body.children:
-            if not isinstance(child, _Node) or child.tag in _SKIP:
-                loose.append(child)
-                continue
-            classes = child.classes
-            if "letterhead" in classes:
-                first_story.block(child, ctx, first_header)
-            elif "letterhead-short" in classes:
-                later_story.block(child, ctx, header)
-            elif "page-footer" in classes:
-                footer_text = child.children
-            elif "window" in classes:
-                start = len(content)
-                story.block(child, ctx, content)
-                self._frame(letter, content[start:])
-            elif child.tag in _BLOCK:
+            classes = child.classes if isinstance(child, _Node) else ()
+            target = next((_STORIES[name] for name in classes if name in _STORIES), "body")
+            if "page-footer" in classes and isinstance(child, _Node):
+                footer = child.children
+            elif target in ("first", "later") and isinstance(child, _Node):  # in the top-right box
+                head = replace(ctx, rule=replace(ctx.rule, left=letter.page.column - letter.page.head_width))
+                stories[target][0].block(child, head, stories[target][1])
+            elif target == "verify" and isinstance(child, _Node):
+                stories[target][0].block(child, ctx, stories[target][1])
+            elif isinstance(child, _Node) and child.tag in _BLOCK:
                 story.paragraph(loose, ctx, content)
                 loose = []
+                start = len(content)
                 story.block(child, ctx, content)
-            else:
+                if "window" in classes:
+                    letter.window(content[start:])
+            elif not isinstance(child, _Node) or child.tag not in _SKIP:
                 loose.append(child)
         story.paragraph(loose, ctx, content)
-        for target, items in ((story, content), (first_story, first_header), (later_story, header)):
-            leftover = target.floats.pop()
-            if leftover:
-                items.insert(0, _Para(ctx.rule, ctx.ink, leftover))
+        for target_story, items in stories.values():
+            if target_story.floats[0]:
+                items.insert(0, _Para(ctx.rule, ctx.ink, target_story.floats[0]))
         _spread_table_margins(content)
         _replace(document.element.body, letter.story_xml(content), keep_last=True)
-        _replace(section.first_page_header.part.element, letter.story_xml(first_header))
-        _replace(section.header.part.element, letter.story_xml(header))
-        footer = self._footer(letter, footer_text, ctx)
-        _replace(section.first_page_footer.part.element, footer)
-        _replace(section.footer.part.element, footer)
-
-    def _frame(self, letter: _Letter, items: list[_Item]) -> None:
-        """The address block in the envelope window: a frame at the window's place on page 1, as tall
-        as page 1's top margin, so the letter below it starts where the PDF's does."""
-        page = letter.page
-        top = min(page.window_y, page.top)
-        frame = (
-            f'<w:framePr w:w="{_tw(page.window_width)}" w:h="{_tw(page.first_top - top)}" '
-            'w:hRule="atLeast" w:wrap="notBeside" w:hAnchor="page" w:vAnchor="page" '
-            f'w:x="{_tw(page.window_x)}" w:y="{_tw(top)}"/>'
+        _replace(section.first_page_header.part.element, letter.story_xml(stories["first"][1]))
+        _replace(section.header.part.element, letter.story_xml(stories["later"][1]))
+        _replace(
+            section.first_page_footer.part.element, self._footer(letter, footer, ctx, stories["verify"][1])
         )
-        paras = [item for item in items if isinstance(item, _Para)]
-        for para in paras:
-            para.frame = frame
-        if paras:
-            paras[0].before += page.window_y - top
+        _replace(section.footer.part.element, self._footer(letter, footer, ctx, []))
 
-    def _footer(self, letter: _Letter, text: list[_Node | str], ctx: _Ctx) -> str:
-        """Letter id centred, "page / pages" at the right, as letter.css's page margin boxes."""
+    def _footer(self, letter: _Letter, text: list[_Node | str], ctx: _Ctx, verify: list[_Item]) -> str:
+        """letter.css's bottom margin boxes as one borderless row filling the bottom margin: the
+        verification code (page 1) at the left, the letter id centred, "page / pages" at the right."""
         story = _Story(letter, None)
-        rule = _CLASS_RULES["page-footer"]
-        inner = story.enter(ctx, rule, _Node("div", {"class": "page-footer"}))
-        pieces: list[tuple[str, Any, _Ink]] = [("tab", None, inner.ink)]
-        story.inline(text, inner, pieces)
-        runs, _, _ = story.runs(pieces, inner)
+        inner = story.enter(ctx, _CLASS_RULES["page-footer"], _Node("div", {"class": "page-footer"}))
+        middle: list[_Item] = []
+        story.paragraph(text, inner, middle)
         numbers = letter.rpr(replace(letter.base_ink, size=8, color="555555"))
 
         def field(name: str) -> str:  # Word fills in the number; "1" is only the stored result
             return f'<w:fldSimple w:instr=" {name} "><w:r>{numbers}<w:t>1</w:t></w:r></w:fldSimple>'
 
-        page_number = (
-            f"<w:r>{numbers}<w:tab/></w:r>{field('PAGE')}"
-            f'<w:r>{numbers}<w:t xml:space="preserve"> / </w:t></w:r>{field("NUMPAGES")}'
+        slash = f'<w:r>{numbers}<w:t xml:space="preserve"> / </w:t></w:r>'
+        pages = _Para(
+            replace(inner.rule, align="right"), inner.ink, [field("PAGE") + slash + field("NUMPAGES")]
         )
+        for para in [*middle, pages]:
+            para.before = 4.0  # padding-top: 4mm
+        for table in verify:  # the QR code and its text: padding-top 1.5mm, within the 55 mm box
+            if isinstance(table, _Table):
+                table.width = _FOOTER_SIDES
+                for cell in table.rows[0]:
+                    for para in cell.items[:1]:
+                        para.before = 1.5
+        node = _Node("div", {})
         column = letter.page.column
-        para = _Para(
-            replace(inner.rule, align="left"), inner.ink, [], tabs=(("center", column / 2), ("right", column))
-        )
-        return f"<w:p>{_ppr(para, letter.lang)}{''.join(runs)}{page_number}</w:p>"
+        row = [_Cell(node, verify), _Cell(node, middle), _Cell(node, [pages])]
+        grid = (_FOOTER_SIDES, column - 2 * _FOOTER_SIDES, _FOOTER_SIDES)
+        return letter.story_xml([_Table("footer", [row], column, grid=grid)])
 
     def _base(self, lang: str, paper: str, envelope: str) -> bytes:
         """The document every letter in this language and layout starts from, built once."""
         key = (lang, paper, envelope)
         if key in self._bases:
             return self._bases[key]
-        page = _page(paper, envelope)
-        info = _LANGS[lang]
+        page, info = _page(paper, envelope), _LANGS[lang]
         document = docx.Document()
-        part = document.part
-        for rid, rel in list(part.rels.items()):
-            if rel.reltype.rsplit("/", 1)[-1] in _UNUSED_PARTS:
-                part.rels.pop(rid)
-        package_rels = part.package.rels
-        for rid, rel in list(package_rels.items()):
-            if rel.reltype.rsplit("/", 1)[-1] in _UNUSED_PARTS:
-                package_rels.pop(rid)
-        styles = document.styles.element
-        for child in list(styles):
-            styles.remove(child)
-        size = round(info.size * 2)
+        for rels in (document.part.rels, document.part.package.rels):
+            for rid, rel in list(rels.items()):
+                if rel.reltype.rsplit("/", 1)[-1] in _UNUSED_PARTS:
+                    rels.pop(rid)
         east_tag = "ja-JP" if info.tag == "en-US" else info.tag
-        fresh = parse_xml(
+        styles = parse_xml(
             _STYLES.format(
-                ns=_NS, latin=info.latin, east=info.east_asian, size=size, tag=info.tag, east_tag=east_tag
+                ns=_NS,
+                latin=info.latin,
+                east=info.east_asian,
+                size=round(info.size * 2),
+                tag=info.tag,
+                east_tag=east_tag,
             )
         )
-        for child in list(fresh):
-            styles.append(child)
+        _swap_children(document.styles.element, list(styles))
+        fonts = next(
+            rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable")
+        )
+        # python-docx keeps the font table as plain bytes and has no API for it.
+        fonts._blob = _FONT_TABLE.format(ns=_NS).encode()
         settings = document.settings.element
-        for element in settings.iter():
-            if element.tag.endswith("}compatSetting") and element.get(_w("name")) == "compatibilityMode":
-                element.set(_w("val"), "15")
-            if element.tag.endswith("}savePreviewPicture"):
+        for element in list(settings.iter()):
+            if element.tag == _w("compatSetting") and element.get(_w("name")) == "compatibilityMode":
+                element.set(_w("val"), "15")  # Word 2013+ layout, not Word 2010 compatibility mode
+            elif element.tag == _w("savePreviewPicture"):
                 settings.remove(element)
         body = document.element.body
-        for child in list(body):
-            if not child.tag.endswith("}sectPr"):
-                body.remove(child)
+        _swap_children(body, [child for child in body if child.tag == _w("sectPr")])
         section = document.sections[0]
         section.page_width, section.page_height = Mm(page.width), Mm(page.height)
         section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
@@ -1203,6 +1246,7 @@ class DocxWriter:
         section.header_distance, section.footer_distance = Mm(_HEADER_FROM_TOP), Mm(_FOOTER_FROM_BOTTOM)
         section.gutter = Mm(0)
         section.different_first_page_header_footer = True
+        document.core_properties.comments = ""  # not python-docx's "generated by python-docx"
         for story in (section.header, section.first_page_header, section.footer, section.first_page_footer):
             story.is_linked_to_previous = False
         buffer = io.BytesIO()
@@ -1211,20 +1255,25 @@ class DocxWriter:
         return self._bases[key]
 
 
+def html_title(html: str) -> str:
+    """The document title a template set in <title> (the PDF's title too)."""
+    found = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+    return unescape(found.group(1)).strip() if found else ""
+
+
 def _w(name: str) -> str:
     return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + name
 
 
+def _swap_children(element: Any, children: list[Any]) -> None:
+    for child in list(element):
+        element.remove(child)
+    for child in children:
+        element.append(child)
+
+
 def _replace(element: Any, xml: str, *, keep_last: bool = False) -> None:
     """Swap a story's content for new WordprocessingML (the body keeps its closing w:sectPr)."""
-    children = list(element)
-    anchor = children[-1] if keep_last and children else None
-    for child in children:
-        if child is not anchor:
-            element.remove(child)
-    fresh = parse_xml(f"<w:root {_NS}>{xml or '<w:p/>'}</w:root>")
-    for child in list(fresh):
-        if anchor is not None:
-            anchor.addprevious(child)
-        else:
-            element.append(child)
+    kept = list(element)[-1:] if keep_last else []
+    fresh = parse_xml(f"<w:root {_NS}>{xml or _spacer(0)}</w:root>")
+    _swap_children(element, [*fresh, *kept])

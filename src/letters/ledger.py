@@ -431,3 +431,25 @@ class _Extras:
 
 class Ledger(_Extras, _LedgerCore):
     """The ledger API: tracking numbers, deliveries, references, batches and letters."""
+
+
+def delivered_demands(ledger: Ledger, account_ids: Iterable[str]) -> dict[str, list[date]]:
+    """Per account, the dates demands (demand, lawyer, validation notice) were delivered: the
+    delivery events recorded for the letters' tracking numbers. These are what interrupt (CN) or
+    suspend (JP) the limitation period."""
+    ids = list(dict.fromkeys(account_ids))
+    found: dict[str, list[date]] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = conn.execute(
+                select(letters_table.c.account_id, delivery_events.c.event_date)
+                .join(delivery_events, delivery_events.c.tracking_number == letters_table.c.tracking_number)
+                .where(letters_table.c.account_id.in_(chunk))
+                .where(letters_table.c.kind.in_(["demand", "lawyer", "validation-notice"]))
+                .where(delivery_events.c.event == "delivered")
+                .where(letters_table.c.tracking_number != "")
+            )
+            for account_id, when in rows:
+                found.setdefault(account_id, []).append(when)
+    return {k: sorted(v) for k, v in found.items()}

@@ -12,7 +12,7 @@ from letters.errors import ConfigError
 from letters.qr import check_pattern
 from letters.tracking import TrackingSetup
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "docx")
 NAME_FIELDS = frozenset({"date", "lang", "kind", "account", "seq", "id"})
 DEFAULT_NAME_PATTERN = "{seq}_{lang}_{kind}_{account}"
 
@@ -54,8 +54,21 @@ class Options:
     operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
+    naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
+    naiyo_docx: bool = False  # also write the e内容証明 Word file
+    installments: int | None = None  # payment-plan letters: number of installments
+    first_due: date | None = None  # payment-plan: first installment (default: the pay-by date)
+    every: str = "monthly"  # payment-plan: monthly, biweekly or weekly
+    validation_days: int = 35  # validation notice: period end = letter date + this
+    spanish: bool = True  # validation notice: the Spanish-language offer line
+    dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
 
     def __post_init__(self) -> None:
+        if not self.formats:
+            raise ConfigError("no output format: choose pdf, docx or pdf,docx")
+        if "pdf" not in self.formats:
+            # The PDF is the letter that is printed, mailed, hashed and archived; DOCX comes with it.
+            raise ConfigError("pdf is always written: use --format pdf or --format pdf,docx")
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown:
             raise ConfigError(

@@ -25,10 +25,11 @@ from letters.archive import (
 )
 from letters.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
 from letters.canonical import letterhead_identity
-from letters.errors import LettersError
+from letters.docx_writer import DocxWriter
+from letters.errors import ConfigError, LettersError
 from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
-from letters.fonts import visible_text
+from letters.fonts import check_glyphs, visible_text
 from letters.ledger import BatchRecord, Ledger, LetterRecord
 from letters.letterhead import Letterhead, find_letterhead
 from letters.mailing import build_mailing_lists, write_mailing_lists
@@ -54,6 +55,7 @@ class WrittenLetter:
     data_sha256: str  # of the letter's canonical merged data (what the QR code vouches for)
     qr_payload: str
     document: bytes  # the canonical merged data itself (archived as letter-data/<id>.json)
+    extra_files: tuple[Path, ...] = ()  # other outputs of the same letter (DOCX, e内容証明 DOCX)
 
 
 @dataclass(frozen=True)
@@ -273,14 +275,18 @@ def run_batch(
         if options.tracking is not None and letters:
             # Numbers are recorded before anything prints: a crash later never frees a used label.
             letters = assign_tracking(letters, options.tracking, ledger)
+        letters = add_kind_context(letters, options, result)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
         render_letters(letters, options, outdir, result, progress)
         if not result.written:
             return result
-        if options.combined:
+        # A single letter is its own print file (and pypdf's import alone costs a one-off 0.3 s).
+        # 内容証明 sheets are printed single-sided, each copy on its own: not in the duplex print file.
+        printable = [item for item in result.written if item.letter.naiyo is None]
+        if options.combined and len(printable) > 1:
             batch_id = batch_id_for(plan.as_of, result.written)
-            result.print_files, result.print_pages = write_combined(result.written, outdir, batch_id)
+            result.print_files, result.print_pages = write_combined(printable, outdir, batch_id)
             crash_point("combined")
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
@@ -292,6 +298,39 @@ def run_batch(
     finally:
         ledger.close()
     return result
+
+
+def add_kind_context(letters: Sequence[Letter], options: Options, result: BatchResult) -> list[Letter]:
+    """Kind-specific figures (validation notice, payment plan) and the 内容証明 grid, per letter."""
+    from letters import installments, validation_notice
+    from letters.naiyo import NAIYO_KINDS
+
+    ready: list[Letter] = []
+    for letter in letters:
+        kind = letter.planned.kind
+        try:
+            extra: dict[str, Any] = {}
+            if kind == "validation-notice":
+                extra = validation_notice.extra_context(
+                    letter,
+                    validation_days=options.validation_days,
+                    spanish=options.spanish,
+                    dispute_url=options.dispute_url,
+                )
+            elif kind == "payment-plan":
+                if options.installments is None:
+                    raise ConfigError("a payment-plan letter needs --installments N")
+                extra = installments.extra_context(
+                    letter,
+                    installments=options.installments,
+                    first_due=options.first_due,
+                    every=options.every,
+                )
+            naiyo = options.naiyo if letter.planned.lang == "ja" and kind in NAIYO_KINDS else None
+            ready.append(replace(letter, extra_context=extra, naiyo=naiyo))
+        except LettersError as exc:
+            result.failed.append(FailedLetter(letter.id, letter.account.account_id, _message(letter, exc)))
+    return ready
 
 
 # A batch gets its own CJK font subsets once it has this many ja/zh letters; below that, subsetting
@@ -321,13 +360,15 @@ class _Done:
     sha256: str
     size: int
     error: str
+    extra_files: tuple[Path, ...] = ()
 
 
 def _prepare(letter: Letter, options: Options, name: str) -> _Job:
     document = letter_document(letter, options.templates)
     digest = hashlib.sha256(document).hexdigest()
     payload = verification_payload(letter.id, digest, options.qr_pattern)
-    if options.qr:
+    # Nothing may be added to a 内容証明 sheet beyond the certified text: no QR code there.
+    if options.qr and letter.naiyo is None:
         letter = replace(letter, qr=qr_data_url(payload))
     return _Job(letter, name, document, digest, payload)
 
@@ -377,6 +418,7 @@ def render_letters(
                         job.data_sha256,
                         job.payload,
                         job.document,
+                        finished.extra_files,
                     )
                 )
             if progress is not None:
@@ -392,22 +434,33 @@ class _RenderContext:
     fonts: BatchFonts | None
 
 
-_WORKER: tuple[_RenderContext, PdfWriter] | None = None
+_WORKER: tuple[_RenderContext, _Writers] | None = None
+
+
+@dataclass
+class _Writers:
+    """One PDF writer (FontConfiguration, parsed CSS, image cache) and DOCX writer per process."""
+
+    pdf: PdfWriter
+    docx: DocxWriter | None
 
 
 def _worker_init(context: _RenderContext) -> None:
-    global _WORKER  # one writer (FontConfiguration, parsed CSS, image cache) per worker process
+    global _WORKER  # set once in each worker process, used for every letter it renders
     _WORKER = (context, _make_writer(context))
 
 
-def _make_writer(context: _RenderContext) -> PdfWriter:
+def _make_writer(context: _RenderContext) -> _Writers:
     fonts = context.fonts
-    return PdfWriter(
-        context.options.templates,
-        context.options.letterheads,
+    options = context.options
+    pdf = PdfWriter(
+        options.templates,
+        options.letterheads,
         font_css=fonts.css if fonts else None,
         font_folder=fonts.folder if fonts else None,
     )
+    docx = DocxWriter(options.templates, options.letterheads) if "docx" in options.formats else None
+    return _Writers(pdf, docx)
 
 
 def _run(context: _RenderContext, jobs: Sequence[_Job], workers: int) -> Iterator[_Done]:
@@ -430,11 +483,23 @@ def _render_chunk(jobs: list[_Job]) -> list[_Done]:
     return [_render_one(context, writer, job) for job in jobs]
 
 
-def _render_one(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Done:
+def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
     letter = job.letter
     options = context.options
+    writer = writers.pdf
     try:
+        if letter.naiyo is not None:
+            return _render_naiyo(context, writer, job)
         rendered = render_html(letter, options.templates)
+        extra: tuple[Path, ...] = ()
+        if writers.docx is not None:
+            # The same rendered HTML as the PDF: one template, two outputs that say the same.
+            check_glyphs(
+                rendered.html, letter.planned.lang, f"letter {letter.id}", letter_fields(letter.account)
+            )
+            docx_path = inside(context.outdir, job.name.removesuffix(".pdf") + ".docx")
+            atomic_write(docx_path, writers.docx.write_rendered(rendered))
+            extra = (docx_path,)
         pdf = writer.write(
             rendered.html,
             lang=letter.planned.lang,
@@ -448,9 +513,40 @@ def _render_one(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Done:
         )
         path = inside(context.outdir, job.name)
         atomic_write(path, pdf.data)
-        return _Done(letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "")
+        return _Done(
+            letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "", extra
+        )
     except LettersError as exc:
         return _Done(letter.id, None, 0, "", 0, _message(letter, exc))
+
+
+def _render_naiyo(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Done:
+    """内容証明: the grid pages (cover sheet + three copies) and, if asked, the e内容証明 DOCX."""
+    from letters.naiyo import NAIYO_STYLESHEETS, render_naiyo_html
+    from letters.naiyo_docx import write_naiyo_docx
+
+    letter, options = job.letter, context.options
+    assert letter.naiyo is not None  # noqa: S101 - only called for 内容証明 letters
+    html = render_naiyo_html(letter, options.templates, letter.naiyo)
+    pdf = writer.write_document(
+        html,
+        NAIYO_STYLESHEETS,
+        lang="ja",
+        name=f"letter {letter.id}",
+        fields=letter_fields(letter.account),
+        strict=options.strict,
+        pdfa=options.pdfa,
+        attachment=job.document if options.pdfa else None,
+        created=context.created,
+    )
+    path = inside(context.outdir, job.name)
+    atomic_write(path, pdf.data)
+    extra: tuple[Path, ...] = ()
+    if options.naiyo_docx:
+        docx_path = inside(context.outdir, job.name.removesuffix(".pdf") + "_e-naiyo.docx")
+        atomic_write(docx_path, write_naiyo_docx(letter, letter.naiyo))
+        extra = (docx_path,)
+    return _Done(letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "", extra)
 
 
 def _message(letter: Letter, exc: LettersError) -> str:
@@ -483,6 +579,7 @@ def archive_batch(
     for item in result.written:
         target = f"letters/{item.path.name}"
         files.append(ArchivedFile(item.path, target))
+        files.extend(ArchivedFile(extra, f"letters/{extra.name}") for extra in item.extra_files)
         letter = item.letter
         identity = template_identity(options.templates, letter.planned.lang, letter.planned.kind)
         entries.append(
@@ -497,7 +594,15 @@ def archive_batch(
                 "letterheads": [letterhead_identity(letter.sender)]
                 + ([letterhead_identity(letter.client)] if letter.client else []),
                 "data_sha256": item.data_sha256,
-                "files": [{"path": target, "sha256": item.sha256, "size": item.size, "pages": item.pages}],
+                "files": [{"path": target, "sha256": item.sha256, "size": item.size, "pages": item.pages}]
+                + [
+                    {
+                        "path": f"letters/{extra.name}",
+                        "sha256": sha256_file(extra),
+                        "size": extra.stat().st_size,
+                    }
+                    for extra in item.extra_files
+                ],
                 "tracking_number": letter.tracking_number.replace(" ", ""),
                 "qr_payload": item.qr_payload,
                 "created": created,
@@ -558,7 +663,10 @@ def archive_batch(
             letter_date=w.letter.planned.letter_date.isoformat(),
             data_sha256=w.data_sha256,
             pdf_sha256=w.sha256,
-            docx_sha256="",
+            docx_sha256=next(
+                (sha256_file(f) for f in w.extra_files if f.suffix == ".docx" and "_e-naiyo" not in f.name),
+                "",
+            ),
             tracking_number=w.letter.tracking_number.replace(" ", ""),
             qr_payload=w.qr_payload,
             file=w.path.name,

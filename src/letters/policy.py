@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from letters.errors import ConfigError
+from letters.limitation import LimitationSettings
+from letters.limitation import load_settings as load_limitation
 from letters.mailing_rates import Postage
-from letters.templates import KINDS
+from letters.templates import STAGE_KINDS
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
+    | {"limitation"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -53,6 +56,7 @@ class Policy:
         default_factory=lambda: {"ja": "sakura-law", "zh": "mingli-law", "en": "whitfield-law"}
     )
     postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
+    limitation: LimitationSettings = field(default_factory=LimitationSettings)
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -104,6 +108,7 @@ def load_policy(path: Path | None) -> Policy:
         senders=_table(path, "senders", data.get("senders", defaults.senders)),
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
         postage=_postage(path, data.get("postage", {})),
+        limitation=load_limitation(data.get("limitation", {}), str(path)),
         source=str(path),
     )
 
@@ -150,8 +155,10 @@ def _stages(path: Path, raw: Any) -> tuple[Stage, ...]:
         if unknown:
             raise ConfigError(f"{path}: stage {number}: unknown setting(s) {', '.join(unknown)}")
         kind = item.get("kind")
-        if kind not in KINDS:
-            raise ConfigError(f"{path}: stage {number}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        if kind not in STAGE_KINDS:
+            raise ConfigError(
+                f"{path}: stage {number}: kind must be one of {', '.join(STAGE_KINDS)}, not {kind!r}"
+            )
         high = item.get("max_days")
         last = number == len(raw)
         if high is None and not last:

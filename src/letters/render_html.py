@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,10 @@ class Letter:
     tracking_number: str = ""
     tracking_label: str = ""
     qr: str = ""
+    # Kind-specific values (validation notice figures, payment-plan schedule) for the template;
+    # part of the letter's canonical data, so its hash and QR code cover them.
+    extra_context: Mapping[str, Any] = field(default_factory=dict)
+    naiyo: tuple[int, int] | None = None  # 内容証明 grid (chars × lines), or None
 
     @property
     def account(self) -> Account:
@@ -187,6 +192,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "envelope": envelope_for(letter.sender.paper, lang),
     }
     context.update(_filters(lang, account.currency, letter.era_dates, region))
+    context.update(letter.extra_context)
     return context
 
 

@@ -12,7 +12,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from letters.errors import TemplateError
 
-KINDS = ("reminder", "demand", "lawyer")
+# The escalation stages, in order; a policy's stages may only use these.
+STAGE_KINDS = ("reminder", "demand", "lawyer")
+# Every kind a letter can be (--letter): the stages plus the jurisdiction pack's letters.
+KINDS = (*STAGE_KINDS, "validation-notice", "payment-plan")
 
 
 class LetterUndefined(jinja2.StrictUndefined):
