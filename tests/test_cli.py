@@ -87,3 +87,22 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
     result = runner().invoke(cli, argv)
     assert result.exit_code == 2
     assert "Usage:" in result.stderr
+
+
+def _command_paths(group: click.Group, prefix: str = "letters") -> list[str]:
+    paths = []
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        paths.append(path)
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, path))
+    return paths
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert isinstance(cli, click.Group)
+    for path in _command_paths(cli):
+        assert f"`{path}" in readme, f"{path} is not documented in README.md"
