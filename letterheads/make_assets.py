@@ -600,6 +600,7 @@ LOGOS: dict[str, Callable[[], str]] = {
     "hudson-recovery": logo_hudson_recovery,
     "thames-credit": logo_thames_credit,
     "whitfield-law": logo_whitfield_law,
+    "whitfield-law-london": logo_whitfield_law,
 }
 
 SEALS: dict[str, Callable[[], Image.Image]] = {
@@ -612,6 +613,7 @@ SEALS: dict[str, Callable[[], Image.Image]] = {
     "hudson-recovery": signature_maria_alvarez,
     "thames-credit": signature_james_whitmore,
     "whitfield-law": signature_daniel_whitfield,
+    "whitfield-law-london": signature_daniel_whitfield,
 }
 
 DPI = 240  # 260 px ≈ 27 mm, 420 px ≈ 45 mm: still above 300 dpi at the printed sizes (21 / 38 mm)

@@ -53,7 +53,12 @@ class Policy:
         }
     )
     law_firms: Mapping[str, str] = field(
-        default_factory=lambda: {"ja": "sakura-law", "zh": "mingli-law", "en": "whitfield-law"}
+        default_factory=lambda: {
+            "ja": "sakura-law",
+            "zh": "mingli-law",
+            "en": "whitfield-law",
+            "en-GB": "whitfield-law-london",
+        }
     )
     postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
