@@ -7,6 +7,7 @@ to the characters the batch really uses makes each letter's own subset cheap and
 
 from __future__ import annotations
 
+import multiprocessing
 import string
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -78,10 +79,10 @@ def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path, *, worke
         # already made sure every character is in the subset.
         rules.append(f'html {{ font-family: "{family_name(lang)}", "{family}", serif; }}')
         css[lang] = "\n".join(rules)
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    # One helper process, one face at a time: loading a Noto CJK collection takes ~300 MB, so two at
+    # once would push the batch's peak memory past its budget; the process returns it all when done.
+    del workers
+    if jobs:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             list(pool.map(_subset_one, jobs))
-    else:
-        for job in jobs:
-            _subset_one(job)
     return BatchFonts(folder, css)

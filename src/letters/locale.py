@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -22,6 +23,7 @@ _FULLWIDTH_YEN = "\uffe5"  # ￥, the sign CLDR ja uses for JPY
 _YEN = "\u00a5"  # ¥, the ordinary half-width sign letters print
 
 
+@cache  # Locale.parse normalises the name against CLDR's list on every call: ~0.3 ms each, per figure
 def _locale(lang: str, region: str | None) -> Locale:
     """The Babel locale for one of our languages and an optional two-letter region (default per language)."""
     if lang not in LANGUAGES:

@@ -228,6 +228,11 @@ class PdfWriter:
             raise RenderError(f"{name}: {cause}") from None
         except Exception as exc:  # e.g. an unreadable image: fail this letter, not the whole batch
             raise RenderError(f"{name}: WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            # Each letter's QR code is a data: URL seen once; kept in the shared image cache, they
+            # would grow a worker's memory with every letter. Logos and seals stay cached.
+            for key in [k for k in self.image_cache if str(k).startswith("data:")]:
+                del self.image_cache[key]
         if strict and warnings:
             raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
         return PdfResult(bytes(data), len(rendered.pages))

@@ -33,7 +33,7 @@ def qr_png(payload: str) -> bytes:
     from qrcode.constants import ERROR_CORRECT_M
 
     # A fixed mask pattern is valid QR; choosing the "best" one cost ~30 ms a letter.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4, mask_pattern=0)
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=3, border=4, mask_pattern=0)
     code.add_data(payload)
     code.make(fit=True)
     image = code.make_image()
