@@ -33,11 +33,13 @@ def mixed_accounts(count: int) -> list:  # type: ignore[type-arg]
     return accounts
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, field: str = "Rss:") -> int:
+    """A process's resident memory; with field="Pss:" its proportional share, so pages a forked
+    worker still shares with its parent are not counted twice when processes are summed."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         return 0
@@ -64,18 +66,21 @@ def _descendants(pid: int) -> list[int]:
 
 
 class PeakRss:
-    """Samples the summed RSS of this process and its children every 0.1 s."""
+    """Samples every 0.1 s: the summed PSS of this process and its children (their real joint
+    footprint) and the largest single process's RSS."""
 
     def __init__(self) -> None:
         self.peak_kb = 0
+        self.peak_single_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            total = _rss_kb(me) + sum(_rss_kb(p) for p in _descendants(me))
-            self.peak_kb = max(self.peak_kb, total)
+            pids = [me, *_descendants(me)]
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p, "Pss:") for p in pids))
+            self.peak_single_kb = max(self.peak_single_kb, *(_rss_kb(p) for p in pids))
             self._stop.wait(0.1)
 
     def __enter__(self) -> PeakRss:
@@ -112,7 +117,7 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
     return time.perf_counter() - start, sizes
 
 
-def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], int]:  # type: ignore[type-arg]
+def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], tuple[int, int]]:  # type: ignore[type-arg]
     from letters.options import Options
     from letters.pipeline import run_batch
 
@@ -131,12 +136,16 @@ def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list
     sizes: dict[str, list[int]] = {}
     for item in result.written:
         sizes.setdefault(item.letter.planned.lang, []).append(item.size)
-    return elapsed, sizes, rss.peak_kb
+    return elapsed, sizes, (rss.peak_kb, rss.peak_single_kb)
 
 
-def report(name: str, elapsed: float, count: int, sizes: dict[str, list[int]], rss_kb: int | None) -> None:
+def report(
+    name: str, elapsed: float, count: int, sizes: dict[str, list[int]], rss_kb: tuple[int, int] | None
+) -> None:
     per_lang = ", ".join(f"{lang} {statistics.mean(v) / 1024:.0f} KB" for lang, v in sorted(sizes.items()))
-    rss = f", peak RSS {rss_kb / 1024:.0f} MB" if rss_kb else ""
+    rss = ""
+    if rss_kb:
+        rss = f", peak memory {rss_kb[0] / 1024:.0f} MB (PSS, all processes), largest process {rss_kb[1] / 1024:.0f} MB RSS"
     print(f"{name}: {count} letters in {elapsed:.1f} s = {count / elapsed:.2f} letters/s, "
           f"{1000 * elapsed / count:.0f} ms/letter; per letter: {per_lang}{rss}")
 
