@@ -251,3 +251,35 @@ def test_batch_in_worker_processes_with_batch_fonts(tmp_path: Path) -> None:
         assert names and all(face in name for name in names), names
         # the per-batch subset keeps every letter small (a whole Noto CJK face subset is ~350 KB)
         assert item.size < 150_000, (item.path.name, item.size)
+
+
+ONE_OFF = [
+    "--set", "account_id=K-1001", "--set", "debtor_name=山田 太郎", "--set", "principal=120000",
+    "--set", "due_date=2026-09-30", "--set", "contract_number=SK-2024-00123", "--set", "contract_date=2024-04-01",
+    "--set", "period_start=2026-08-01", "--set", "period_end=2026-08-31", "--set", "postal_code=160-0023",
+    "--set", "region=東京都", "--set", "city=新宿区", "--set", "address_line1=西新宿2丁目8番1号",
+]  # fmt: skip
+
+
+def test_one_off_letter_and_preview_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from letters.cli import cli
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    common = ["--lang", "ja", "--letter", "demand", "--as-of", "2026-11-23", *ONE_OFF]
+    result = CliRunner().invoke(cli, ["render", "-o", str(tmp_path / "one"), "--silent", "--db", db, *common])
+    assert result.exit_code == 0, result.output
+    (pdf,) = sorted((tmp_path / "one").glob("0*.pdf"))
+    text = " ".join(pdftotext(pdf).split())
+    assert "山田 太郎 様" in text and "¥120,000" in text and "催" in text
+    png = tmp_path / "preview.png"
+    result = CliRunner().invoke(cli, ["preview", "-o", str(png), "--dpi", "60", *common])
+    assert result.exit_code == 0, result.output
+    with Image.open(png) as image:
+        assert image.format == "PNG"
+        assert abs(image.width - round(210 / 25.4 * 60)) <= 2  # page 1 of an A4 letter at 60 dpi
+    missing = CliRunner().invoke(cli, ["render", "-o", str(tmp_path / "x"), *common[:-2]])
+    assert missing.exit_code == 1
+    assert "one-off letter: missing address_line1; give each with --set FIELD=VALUE" in missing.stderr

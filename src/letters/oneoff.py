@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from letters.accounts import AccountSet
 from letters.errors import InputError, ValidationError
 from letters.sources import RawRow, RawTable
-from letters.validate import KNOWN, check_rows
+from letters.validate import KNOWN, REQUIRED, check_rows
 
 # Only what follows from the chosen language is defaulted; facts about the debt never are.
 _DEFAULTS_BY_LANG = {
@@ -41,6 +41,9 @@ def account_from_settings(settings: Sequence[str], *, lang: str | None) -> Accou
     for key, value in _DEFAULTS_BY_LANG.get(language, {}).items():
         cells.setdefault(key, value)
     cells.setdefault("debtor_type", "person")
+    missing = [column for column in REQUIRED if not cells.get(column, "").strip()]
+    if missing:
+        raise InputError(f"one-off letter: missing {', '.join(missing)}; give each with --set FIELD=VALUE")
     raw = "\n".join(sorted(settings)).encode("utf-8")
     table = RawTable(
         name="--set",
