@@ -17,11 +17,16 @@ setup: $(BIN)/letters
 
 AS_OF ?= 2026-11-23
 
+# The demo keeps its own ledger under $(OUT), so it can be run again from scratch (it starts by
+# removing $(OUT)) without touching the real ledger in ~/.local/state/letters.
 demo: setup
+	rm -rf $(OUT)
 	$(BIN)/letters validate samples/accounts_mixed.json
 	for lang in ja zh en; do \
-	  $(BIN)/letters render samples/accounts_$$lang.csv -o $(OUT)/$$lang --as-of $(AS_OF) --silent || exit 1; \
+	  LETTERS_STATE_DIR=$(OUT)/state $(BIN)/letters render samples/accounts_$$lang.csv -o $(OUT)/$$lang \
+	    --as-of $(AS_OF) --silent || exit 1; \
 	done
+	LETTERS_STATE_DIR=$(OUT)/state $(BIN)/letters ledger verify
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letters.accounts import Account, AccountSet
 from letters.archive import (
@@ -25,7 +25,6 @@ from letters.archive import (
 )
 from letters.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
 from letters.canonical import letterhead_identity
-from letters.docx_writer import DocxWriter
 from letters.errors import ConfigError, LettersError
 from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
@@ -41,6 +40,9 @@ from letters.qr import qr_data_url, verification_payload
 from letters.render_html import Letter, envelope_for, render_html, safe_name
 from letters.templates import template_identity
 from letters.tracking import assign_tracking
+
+if TYPE_CHECKING:
+    from letters.docx_writer import DocxWriter
 
 Progress = Callable[[int, int], None]
 
@@ -459,7 +461,11 @@ def _make_writer(context: _RenderContext) -> _Writers:
         font_css=fonts.css if fonts else None,
         font_folder=fonts.folder if fonts else None,
     )
-    docx = DocxWriter(options.templates, options.letterheads) if "docx" in options.formats else None
+    docx = None
+    if "docx" in options.formats:
+        from letters.docx_writer import DocxWriter  # python-docx and lxml only when DOCX is asked for
+
+        docx = DocxWriter(options.templates, options.letterheads)
     return _Writers(pdf, docx)
 
 
