@@ -236,11 +236,12 @@ def test_address_sits_in_the_envelope_window(
         assert abs(y - y_mm) < 1.5, (kind, y)
 
 
-def test_batch_in_worker_processes_with_batch_fonts(tmp_path: Path) -> None:
+def test_batch_in_worker_processes_with_batch_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     accounts = [make_account("ja", account_id=f"JA-{i:02d}") for i in range(10)] + [
         make_account("zh", account_id=f"ZH-{i:02d}") for i in range(8)
     ]
-    result = _render(tmp_path, accounts, letter_kind="demand", workers=2)
+    monkeypatch.chdir(tmp_path)  # a relative output folder, as `letters render … -o out` gives
+    result = run_batch(accounts, Options(outdir=Path("out"), as_of=AS_OF, letter_kind="demand", workers=2))
     assert result.failed == []
     assert [item.letter.sequence for item in result.written] == list(range(1, 19))
     for item in result.written:

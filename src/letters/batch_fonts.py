@@ -57,6 +57,7 @@ def _subset_one(job: tuple[str, int, str, str]) -> str:
 
 def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path, *, workers: int = 1) -> BatchFonts:
     """Subset the regular and bold face of each CJK language the batch uses, in parallel."""
+    folder = folder.resolve()  # the stylesheet points at it with a file:// URL, which must be absolute
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     jobs: list[tuple[str, int, str, str]] = []
     css: dict[str, str] = {}
