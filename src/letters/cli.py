@@ -185,7 +185,6 @@ def plan(
 def _limitation_rows(accounts: Any, as_of: date, db: str | None, policy: Path | None) -> list[Any]:
     from letters.ledger import Ledger, delivered_demands
     from letters.limitation import report_rows
-    from letters.policy import load_policy
 
     book = Ledger(db)
     try:

@@ -79,7 +79,7 @@ def import_events(path: Path, ledger: Ledger) -> ImportResult:
         events.append(DeliveryEvent(tracking, kind, when, (row.get("note") or "").strip(), True))
     if problems:
         raise ValidationError(problems)
-    known = ledger.known_numbers(e.tracking_number for e in events)
+    known = ledger.used_numbers(e.tracking_number for e in events)
     marked = [
         DeliveryEvent(e.tracking_number, e.event, e.event_date, e.note, e.tracking_number in known)
         for e in events

@@ -214,9 +214,6 @@ class _LedgerCore:
                 "no number was assigned"
             ) from None
 
-    def known_numbers(self, numbers: Iterable[str]) -> set[str]:
-        return self.used_numbers(numbers)
-
     # -- delivery events --------------------------------------------------------------------------
 
     def record_events(self, events: Sequence[DeliveryEvent], source: str) -> None:

@@ -39,7 +39,6 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
     Everything else (http, https, ftp, file:// elsewhere, a missing file) stops the render: a letter
     missing its logo or seal is an error, not a blank.
     """
-    weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     allowed = tuple(root.resolve() for root in roots)
@@ -62,7 +61,6 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
-    del weasyprint
     return LockedFetcher(fail_on_errors=True, allowed_protocols=("file", "data"))
 
 

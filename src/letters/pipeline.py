@@ -388,18 +388,20 @@ def render_letters(
     charsets: dict[str, set[str]] = {}
     for letter in letters:
         try:
-            job = _prepare(letter, options, names[letter.id])
-            if letter.planned.lang in BATCH_LANGUAGES:
-                html = render_html(job.letter, options.templates).html
-                charsets.setdefault(letter.planned.lang, set()).update(visible_text(html))
-            jobs.append(job)
+            jobs.append(_prepare(letter, options, names[letter.id]))
         except LettersError as exc:
             result.failed.append(FailedLetter(letter.id, letter.account.account_id, _message(letter, exc)))
-    cjk_letters = sum(1 for job in jobs if job.letter.planned.lang in BATCH_LANGUAGES)
+    cjk_jobs = [job for job in jobs if job.letter.planned.lang in BATCH_LANGUAGES]
+    use_batch_fonts = options.batch_fonts and len(cjk_jobs) >= BATCH_FONT_THRESHOLD
+    if use_batch_fonts:
+        # The exact characters the batch prints: its letters' HTML, rendered once more here.
+        for job in cjk_jobs:
+            html = render_html(job.letter, options.templates).html
+            charsets.setdefault(job.letter.planned.lang, set()).update(visible_text(html))
     workers = max(1, min(options.workers, (len(jobs) + CHUNK - 1) // CHUNK))
     with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
         fonts = None
-        if options.batch_fonts and cjk_letters >= BATCH_FONT_THRESHOLD:
+        if use_batch_fonts:
             fonts = prepare_batch_fonts(charsets, Path(font_dir), workers=options.workers)
         context = _RenderContext(options, outdir, now_utc(), fonts)
         by_id = {job.letter.id: job for job in jobs}
