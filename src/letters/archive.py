@@ -72,6 +72,8 @@ def tool_versions() -> dict[str, Any]:
         "weasyprint": _package_version("weasyprint"),
         "python-docx": _package_version("python-docx"),
         "pypdf": _package_version("pypdf"),
+        "pikepdf": _package_version("pikepdf"),  # merges the print files
+        "uharfbuzz": _package_version("uharfbuzz"),  # cuts the batch's font subsets
         "jinja2": _package_version("jinja2"),
         "babel": _package_version("babel"),
         "fonts": font_versions(),
