@@ -275,6 +275,11 @@ def test_one_off_letter_and_preview_from_the_command_line(tmp_path: Path) -> Non
     (pdf,) = sorted((tmp_path / "one").glob("0*.pdf"))
     text = " ".join(pdftotext(pdf).split())
     assert "山田 太郎 様" in text and "¥120,000" in text and "催" in text
+    # Even one letter gets its own small font subset (HarfBuzz cuts it in milliseconds) instead of
+    # WeasyPrint's subset of the whole Noto CJK face, which keeps ~130 KB of empty glyph slots a face.
+    names = [f["name"] for f in pdffonts(pdf)]
+    assert names and all("CJK-JP-Subset" in name for name in names), names
+    assert pdf.stat().st_size < 120_000
     png = tmp_path / "preview.png"
     result = CliRunner().invoke(cli, ["preview", "-o", str(png), "--dpi", "60", *common])
     assert result.exit_code == 0, result.output

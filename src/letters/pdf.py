@@ -33,6 +33,48 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
+# Images read from our own asset files (seals, signatures), by WeasyPrint's image id (the MD5 of
+# the URL): their PDF image streams are the same in every letter, so they are encoded once.
+_ASSET_IMAGE_IDS: set[str] = set()
+_X_OBJECTS: dict[tuple[str, bool, float], Any] = {}
+
+
+def _copy_x_object(stream: Any) -> Any:
+    """A fresh PDF stream object around the same bytes: WeasyPrint numbers each object it writes
+    and replaces its soft mask by a reference, so one object must never serve two documents."""
+    import pydyf
+
+    extra = pydyf.Dictionary(stream.extra)
+    if isinstance(extra.get("SMask"), pydyf.Stream):
+        extra["SMask"] = _copy_x_object(extra["SMask"])
+    return pydyf.Stream(list(stream.stream), extra, stream.compress)
+
+
+def _cache_asset_images() -> None:
+    """Make WeasyPrint encode each asset image once per process, not once per letter.
+
+    WeasyPrint re-encodes every PNG for every document (a seal with transparency: decode, split
+    the alpha channel, two PNG encodes, ~7 ms a letter). Only images from asset files are cached
+    (QR codes differ per letter); the source files are read-only inputs, hashed into the manifest.
+    """
+    from weasyprint.images import RasterImage
+
+    original = RasterImage.get_x_object
+    if getattr(original, "letters_cached", False):
+        return
+
+    def get_x_object(self: Any, interpolate: bool, dpi_ratio: float) -> Any:
+        if self.id not in _ASSET_IMAGE_IDS:
+            return original(self, interpolate, dpi_ratio)
+        key = (self.id, interpolate, dpi_ratio)
+        if key not in _X_OBJECTS:
+            _X_OBJECTS[key] = original(self, interpolate, dpi_ratio)
+        return _copy_x_object(_X_OBJECTS[key])
+
+    get_x_object.letters_cached = True  # type: ignore[attr-defined]
+    RasterImage.get_x_object = get_x_object
+
+
 def make_fetcher(roots: tuple[Path, ...]) -> Any:
     """A URL fetcher that serves only files under ``roots`` (templates, letterheads) and our data URLs.
 
@@ -59,6 +101,7 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
             if not path.is_file():
                 raise RefusalError(f"missing asset {path}")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            _ASSET_IMAGE_IDS.add(hashlib.md5(url.encode(), usedforsecurity=False).hexdigest())
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
     return LockedFetcher(fail_on_errors=True, allowed_protocols=("file", "data"))
@@ -103,6 +146,7 @@ class PdfWriter:
         weasyprint = _weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
+        _cache_asset_images()
         self.templates_root = templates_root.resolve()
         self.font_config = FontConfiguration()
         roots = [self.templates_root, letterheads_root.resolve()]
@@ -138,6 +182,14 @@ class PdfWriter:
                 )
             )
         return tuple(sheets)
+
+    def _forget_data_images(self) -> None:
+        """Drop data: images from the cache, with the encoded streams WeasyPrint keyed by their id."""
+        for key in [k for k in self.image_cache if str(k).startswith("data:")]:
+            del self.image_cache[key]
+            derived = hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + "-"
+            for stream_key in [k for k in self.image_cache if str(k).startswith(derived)]:
+                del self.image_cache[stream_key]
 
     @staticmethod
     def letter_stylesheets(lang: str, envelope: str) -> tuple[str, ...]:
@@ -229,8 +281,7 @@ class PdfWriter:
         finally:
             # Each letter's QR code is a data: URL seen once; kept in the shared image cache, they
             # would grow a worker's memory with every letter. Logos and seals stay cached.
-            for key in [k for k in self.image_cache if str(k).startswith("data:")]:
-                del self.image_cache[key]
+            self._forget_data_images()
         if strict and warnings:
             raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
         return PdfResult(bytes(data), len(rendered.pages))

@@ -38,7 +38,7 @@ from letters.pdf import PdfWriter
 from letters.plan import Plan, PlannedLetter, plan_letters
 from letters.policy import Policy, load_policy
 from letters.qr import qr_data_url, verification_payload
-from letters.render_html import Letter, RenderedHtml, envelope_for, render_html, safe_name
+from letters.render_html import Letter, envelope_for, render_html, safe_name
 from letters.templates import template_identity
 from letters.tracking import assign_tracking
 
@@ -350,8 +350,6 @@ class _Job:
     document: bytes
     data_sha256: str
     payload: str
-    # Rendered once here: the batch's character set is read from it and the worker prints it.
-    rendered: RenderedHtml
 
 
 @dataclass(frozen=True)
@@ -372,14 +370,16 @@ def _prepare(letter: Letter, options: Options, name: str) -> _Job:
     # Nothing may be added to a 内容証明 sheet beyond the certified text: no QR code there.
     if options.qr and letter.naiyo is None:
         letter = replace(letter, qr=qr_data_url(payload))
+    return _Job(letter, name, document, digest, payload)
+
+
+def _letter_html(letter: Letter, options: Options) -> str:
+    """The HTML a letter prints: its template, or for 内容証明 the grid sheets."""
     if letter.naiyo is not None:
         from letters.naiyo import render_naiyo_html
 
-        template = template_identity(options.templates, letter.planned.lang, letter.planned.kind)
-        rendered = RenderedHtml(letter, render_naiyo_html(letter, options.templates, letter.naiyo), template)
-    else:
-        rendered = render_html(letter, options.templates)
-    return _Job(letter, name, document, digest, payload, rendered)
+        return render_naiyo_html(letter, options.templates, letter.naiyo)
+    return render_html(letter, options.templates).html
 
 
 def render_letters(
@@ -398,19 +398,15 @@ def render_letters(
     workers = max(1, min(options.workers, (len(letters) + CHUNK - 1) // CHUNK))
     with _Workers(_RenderContext(options, outdir, now_utc()), workers) as pool:
         jobs: list[_Job] = []
-        for prepared in pool.map(_prepare_chunk, [(letter, names[letter.id]) for letter in letters]):
-            if isinstance(prepared, FailedLetter):
-                result.failed.append(prepared)
-            else:
-                jobs.append(prepared)
         charsets: dict[str, set[str]] = {}
-        if options.batch_fonts:
-            # The exact characters the batch prints. HarfBuzz subsets a face in ~20 ms, so even a
-            # single letter is cheaper (and ~130 KB smaller) with its own subset than with the whole face.
-            for job in jobs:
-                if job.letter.planned.lang in BATCH_LANGUAGES:
-                    chars = charsets.setdefault(job.letter.planned.lang, set())
-                    chars.update(visible_text(job.rendered.html))
+        for prepared, chars in pool.map(_prepare_chunk, [(letter, names[letter.id]) for letter in letters]):
+            for item in prepared:
+                if isinstance(item, FailedLetter):
+                    result.failed.append(item)
+                else:
+                    jobs.append(item)
+            for lang, found in chars.items():
+                charsets.setdefault(lang, set()).update(found)
         with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
             fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
             by_id = {job.letter.id: job for job in jobs}
@@ -512,12 +508,12 @@ class _Workers:
             self._pool.join()
         _worker_init(self.context)  # drop this process's writers with the batch
 
-    def map(self, func: Callable[[list[Any]], list[Any]], items: Sequence[Any]) -> list[Any]:
-        """``func`` over ``items`` in chunks, results in order."""
+    def map(self, func: Callable[[list[Any]], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``func`` over ``items`` in chunks: one result per chunk, in order."""
         chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
         if self._pool is None:
-            return [result for chunk in chunks for result in func(chunk)]
-        return [result for done in self._pool.imap(func, chunks) for result in done]
+            return map(func, chunks)
+        return iter(self._pool.imap(func, chunks))
 
     def render(self, jobs: Sequence[_Job], fonts: BatchFonts | None) -> Iterator[_Done]:
         if self._pool is None:
@@ -530,15 +526,26 @@ class _Workers:
             yield from finished
 
 
-def _prepare_chunk(items: list[tuple[Letter, str]]) -> list[_Job | FailedLetter]:
+def _prepare_chunk(items: list[tuple[Letter, str]]) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
+    """Jobs for a chunk of letters, and the characters their CJK letters print (for the batch fonts).
+
+    The HTML itself is not sent back: held for every letter of a 10,000-letter batch it would grow
+    the main process by ~50 MB, and rendering it again in the worker costs ~5 ms.
+    """
     assert _CONTEXT is not None  # noqa: S101 - set by _worker_init in every pool process
+    options = _CONTEXT.options
     done: list[_Job | FailedLetter] = []
+    charsets: dict[str, set[str]] = {}
     for letter, name in items:
         try:
-            done.append(_prepare(letter, _CONTEXT.options, name))
+            job = _prepare(letter, options, name)
+            if options.batch_fonts and job.letter.planned.lang in BATCH_LANGUAGES:
+                html = _letter_html(job.letter, options)
+                charsets.setdefault(job.letter.planned.lang, set()).update(visible_text(html))
+            done.append(job)
         except LettersError as exc:
             done.append(FailedLetter(letter.id, letter.account.account_id, _message(letter, exc)))
-    return done
+    return done, charsets
 
 
 def _render_chunk(chunk: tuple[BatchFonts | None, list[_Job]]) -> list[_Done]:
@@ -555,7 +562,7 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
     try:
         if letter.naiyo is not None:
             return _render_naiyo(context, writer, job)
-        rendered = job.rendered
+        rendered = render_html(letter, options.templates)
         extra: tuple[Path, ...] = ()
         if writers.docx is not None:
             # The same rendered HTML as the PDF: one template, two outputs that say the same.
@@ -593,7 +600,7 @@ def _render_naiyo(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Don
     letter, options = job.letter, context.options
     assert letter.naiyo is not None  # noqa: S101 - only called for 内容証明 letters
     pdf = writer.write_document(
-        job.rendered.html,
+        _letter_html(letter, options),
         NAIYO_STYLESHEETS,
         extra=writer.font_sheet("ja"),
         lang="ja",
