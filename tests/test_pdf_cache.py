@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -22,13 +23,14 @@ def _html(payload: str) -> str:
     )
 
 
-def _images(data: bytes) -> list[tuple[int, int, bool]]:
+def _xobjects(data: bytes) -> list[Any]:
     page = PdfReader(io.BytesIO(data)).pages[0]
-    found = []
-    for ref in page["/Resources"]["/XObject"].values():
-        image = ref.get_object()
-        found.append((int(image["/Width"]), int(image["/Height"]), "/SMask" in image))
-    return sorted(found)
+    resources: Any = page["/Resources"]
+    return [ref.get_object() for ref in resources["/XObject"].values()]
+
+
+def _images(data: bytes) -> list[tuple[int, int, bool]]:
+    return sorted((int(i["/Width"]), int(i["/Height"]), "/SMask" in i) for i in _xobjects(data))
 
 
 def _write(writer: PdfWriter, payload: str) -> bytes:
@@ -53,9 +55,7 @@ def test_every_letter_gets_the_seal_and_its_own_qr_while_the_cache_stays_flat(tm
     # Each letter carries its own QR code: the encoded QR streams differ.
     qr_streams = set()
     for data in later:
-        page = PdfReader(io.BytesIO(data)).pages[0]
-        for ref in page["/Resources"]["/XObject"].values():
-            image = ref.get_object()
+        for image in _xobjects(data):
             if "/SMask" not in image and int(image["/Width"]) < 260:
                 qr_streams.add(image.get_data())
     assert len(qr_streams) == 4
