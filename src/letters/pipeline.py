@@ -284,7 +284,7 @@ def run_batch(
         render_letters(letters, options, outdir, result, progress)
         if not result.written:
             return result
-        # A single letter is its own print file (and pypdf's import alone costs a one-off 0.3 s).
+        # A single letter is its own print file: no merge, and no PDF library to import for it.
         # 内容証明 sheets are printed single-sided, each copy on its own: not in the duplex print file.
         printable = [item for item in result.written if item.letter.naiyo is None]
         if options.combined and len(printable) > 1:
@@ -510,7 +510,7 @@ class _Workers:
 
     def map(self, func: Callable[[list[Any]], Any], items: Sequence[Any]) -> Iterator[Any]:
         """``func`` over ``items`` in chunks: one result per chunk, in order."""
-        chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+        chunks = _chunks(items)
         if self._pool is None:
             return map(func, chunks)
         return iter(self._pool.imap(func, chunks))
@@ -521,9 +521,14 @@ class _Workers:
                 yield _render_one(self.context, _writers(fonts), job)
                 crash_point(f"letter:{number}")
             return
-        chunks = [(fonts, list(jobs[i : i + CHUNK])) for i in range(0, len(jobs), CHUNK)]
+        chunks = [(fonts, chunk) for chunk in _chunks(jobs)]
         for finished in self._pool.imap_unordered(_render_chunk, chunks):
             yield from finished
+
+
+def _chunks(items: Sequence[Any]) -> list[list[Any]]:
+    """``items`` in the pieces handed to a worker at a time."""
+    return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
 
 
 def _prepare_chunk(items: list[tuple[Letter, str]]) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
@@ -764,7 +769,7 @@ def archive_batch(
 
 
 # Letters per print file: printers and their spoolers choke on PDFs of hundreds of megabytes, and a
-# bounded part keeps memory flat however large the batch (pypdf holds a part in memory: ~170 MB).
+# bounded part keeps memory flat however large the batch (a part is built in memory).
 PRINT_PART = 250
 
 
