@@ -44,8 +44,12 @@ def _package_version(name: str) -> str:
 
 @cache
 def font_versions() -> list[dict[str, str]]:
-    """The font files letters print with and their version strings (name ID 5)."""
-    from fontTools.ttLib import TTFont
+    """The font files letters print with and their version strings (name ID 5).
+
+    Read with HarfBuzz, which maps the file and reads the one record (~0.3 ms a face); fontTools
+    would first cost a one-off letter its ~0.1 s import.
+    """
+    import uharfbuzz as hb
 
     from letters.fonts import FONT_STACKS, find_face
 
@@ -57,11 +61,8 @@ def font_versions() -> list[dict[str, str]]:
                 key = (face.path, face.index)
                 if key in seen:
                     continue
-                font = TTFont(face.path, fontNumber=face.index, lazy=True)
-                try:
-                    name = font["name"].getDebugName(5) or ""
-                finally:
-                    font.close()
+                font = hb.Face(hb.Blob.from_file_path(face.path), face.index)
+                name = font.get_name(hb.OTNameIdPredefined.VERSION_STRING) or ""
                 seen[key] = {"family": family, "file": face.path, "index": str(face.index), "version": name}
     return list(seen.values())
 

@@ -461,10 +461,12 @@ def _rasterise_svg(url: str, digest: str, width: float, height: float, roots: tu
     key = (digest, width, height)
     if key in _RASTERS:
         return _RASTERS[key]
-    import weasyprint
     from PIL import Image
 
     from letters.pdf import make_fetcher
+    from letters.weasy import load
+
+    weasyprint = load()
 
     page = (
         f"<style>@page {{ size: {width}mm {height}mm; margin: 0 }} html, body {{ margin: 0 }}"

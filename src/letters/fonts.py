@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from letters import fontconfig
 from letters.errors import RenderError, SetupError
 
 # The same code point has different shapes in Japanese and Chinese (直, 骨, 写), so each language
@@ -36,27 +36,26 @@ class Face:
     index: int  # face index inside a .ttc collection
 
 
-@cache
 def find_face(family: str, *, bold: bool = False) -> Face:
     """The installed file of a font family; a SetupError naming the package when it is missing."""
+    return _find_face(family, bold)
+
+
+@cache  # keyed on positional arguments, so find_face(f) and find_face(f, bold=False) share it
+def _find_face(family: str, bold: bool) -> Face:
     pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
     try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}\n%{family}\n", pattern],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError) as exc:
+        found = fontconfig.match(pattern)
+    except fontconfig.FontconfigError as exc:
         raise SetupError(f"cannot ask fontconfig for fonts ({exc}); install fontconfig") from None
-    families = out[2].split(",") if len(out) > 2 else []
-    if family not in families:
+    if found is None or family not in found.families:
         package = _PACKAGES.get(family, "the package that provides it")
+        offered = ",".join(found.families) if found else "nothing"
         raise SetupError(
-            f"font {family!r} is not installed (fontconfig offers {out[2] if len(out) > 2 else 'nothing'} "
-            f"instead); install it: apt-get install {package}"
+            f"font {family!r} is not installed (fontconfig offers {offered} instead); "
+            f"install it: apt-get install {package}"
         )
-    return Face(family, out[0], int(out[1]))
+    return Face(family, found.file, found.index)
 
 
 @cache
@@ -155,10 +154,12 @@ def check_glyphs(html: str, lang: str, name: str, fields: dict[str, str]) -> Non
 
 def check_environment(languages: Iterable[str] = tuple(FONT_STACKS)) -> None:
     """Start-up check: the languages' fonts are installed and HarfBuzz's subsetter is present
-    (without it WeasyPrint silently falls back to a subsetter that takes ~20 s per CJK letter)."""
-    from weasyprint.text.ffi import harfbuzz_subset
+    (without it WeasyPrint silently falls back to a subsetter that takes ~20 s per CJK letter).
 
-    if harfbuzz_subset is None:
+    The subsetter is looked for as WeasyPrint looks for it on Linux (its soname, then the linker
+    cache), without importing WeasyPrint here: a batch's workers load it while this process plans.
+    """
+    if not _library_loads("libharfbuzz-subset.so.0", "harfbuzz-subset"):
         raise SetupError(
             "libharfbuzz-subset0 is not installed: WeasyPrint would fall back to a subsetter that takes "
             "~20 s per CJK letter; install it: apt-get install libharfbuzz-subset0"
@@ -166,3 +167,23 @@ def check_environment(languages: Iterable[str] = tuple(FONT_STACKS)) -> None:
     for lang in languages:
         for family in FONT_STACKS[lang]:
             find_face(family)
+
+
+def _library_loads(soname: str, name: str) -> bool:
+    """Whether the dynamic linker can load a library: by its soname, else as find_library names it."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(soname)
+        return True
+    except OSError:
+        pass
+    found = ctypes.util.find_library(name)
+    if found is None:
+        return False
+    try:
+        ctypes.CDLL(found)
+        return True
+    except OSError:
+        return False

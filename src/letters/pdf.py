@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from letters.errors import RenderError
 from letters.fonts import check_glyphs
+from letters.weasy import load
 
 # Data URLs we create ourselves (QR codes); anything else must be a file inside an allowed root.
 _DATA_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml")
@@ -28,9 +30,7 @@ class PdfResult:
 
 
 def _weasyprint() -> Any:
-    import weasyprint
-
-    return weasyprint
+    return load()
 
 
 # Images read from our own asset files (seals, signatures), by WeasyPrint's image id (the MD5 of
@@ -57,6 +57,7 @@ def _cache_asset_images() -> None:
     the alpha channel, two PNG encodes, ~7 ms a letter). Only images from asset files are cached
     (QR codes differ per letter); the source files are read-only inputs, hashed into the manifest.
     """
+    load()
     from weasyprint.images import RasterImage
 
     original = RasterImage.get_x_object
@@ -75,12 +76,38 @@ def _cache_asset_images() -> None:
     RasterImage.get_x_object = get_x_object
 
 
+@cache
+def _font_configuration_class() -> Any:
+    """WeasyPrint's FontConfiguration, keeping its copies of @font-face fonts inside our font folder.
+
+    WeasyPrint copies each @font-face font (our batch subsets) into a folder of its own in /tmp and
+    removes it only when the configuration is garbage collected, which never happens in a forked
+    worker (it leaves by ``os._exit``): 126 such folders of ~1.3 MB had piled up on this machine.
+    Inside the batch's font folder, they are removed with it however a process ends.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    class ScratchFontConfiguration(FontConfiguration):  # type: ignore[misc]  # WeasyPrint is untyped
+        def __init__(self, scratch: Path | None) -> None:
+            super().__init__()
+            self._scratch = scratch
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            # ``_folder`` is where WeasyPrint 70 puts the copies (made on the first @font-face).
+            if getattr(self, "_folder", None) is None and self._scratch is not None:
+                self._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=self._scratch))
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return ScratchFontConfiguration
+
+
 def make_fetcher(roots: tuple[Path, ...]) -> Any:
     """A URL fetcher that serves only files under ``roots`` (templates, letterheads) and our data URLs.
 
     Everything else (http, https, ftp, file:// elsewhere, a missing file) stops the render: a letter
     missing its logo or seal is an error, not a blank.
     """
+    load()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     allowed = tuple(root.resolve() for root in roots)
@@ -144,11 +171,9 @@ class PdfWriter:
         font_folder: Path | None = None,
     ) -> None:
         weasyprint = _weasyprint()
-        from weasyprint.text.fonts import FontConfiguration
-
         _cache_asset_images()
         self.templates_root = templates_root.resolve()
-        self.font_config = FontConfiguration()
+        self.font_config = _font_configuration_class()(font_folder)
         roots = [self.templates_root, letterheads_root.resolve()]
         if font_folder is not None:
             roots.append(font_folder.resolve())  # the batch's own subset fonts, nothing else
@@ -157,6 +182,7 @@ class PdfWriter:
         self._weasyprint = weasyprint
         self._font_css = dict(font_css or {})
         self._font_sheets: dict[str, Any] = {}
+        self._stylesheets: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
     def font_sheet(self, lang: str) -> list[Any]:
         """The batch-font stylesheet for a language (parsed once), or nothing."""
@@ -168,9 +194,17 @@ class PdfWriter:
             )
         return [self._font_sheets[lang]]
 
-    @cache  # noqa: B019 - one writer per process; the cache lives as long as it does
     def stylesheets(self, names: tuple[str, ...]) -> tuple[Any, ...]:
-        """Parsed stylesheets (paths relative to the templates folder), parsed once per process."""
+        """Parsed stylesheets (paths relative to the templates folder), parsed once per writer.
+
+        Kept on the writer, not in a cache on the method: that held every writer ever made (with
+        its FontConfiguration) for the life of the process.
+        """
+        if names not in self._stylesheets:
+            self._stylesheets[names] = self._parse_stylesheets(names)
+        return self._stylesheets[names]
+
+    def _parse_stylesheets(self, names: tuple[str, ...]) -> tuple[Any, ...]:
         sheets = []
         for name in names:
             path = self.templates_root / name

@@ -30,9 +30,8 @@ from letters.errors import ConfigError, LettersError
 from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
 from letters.fonts import check_glyphs, visible_text
-from letters.ledger import BatchRecord, Ledger, LetterRecord
 from letters.letterhead import Letterhead, find_letterhead
-from letters.mailing import build_mailing_lists, write_mailing_lists
+from letters.mailing import MailingList, build_mailing_lists, write_mailing_lists
 from letters.options import Options
 from letters.pdf import PdfWriter
 from letters.plan import Plan, PlannedLetter, plan_letters
@@ -44,6 +43,7 @@ from letters.tracking import assign_tracking
 
 if TYPE_CHECKING:
     from letters.docx_writer import DocxWriter
+    from letters.ledger import BatchRecord, Ledger, LetterRecord
 
 Progress = Callable[[int, int], None]
 
@@ -143,6 +143,8 @@ def build_letters(
             failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
             continue
         pending.append((planned, letter_id, sender, client))
+    from letters.ledger import Ledger
+
     own = ledger is None
     book = ledger or Ledger(options.db)
     try:
@@ -263,6 +265,21 @@ def run_batch(
     source = accounts if isinstance(accounts, AccountSet) else None
     records = accounts.accounts if isinstance(accounts, AccountSet) else tuple(accounts)
     check_environment({options.lang} if options.lang else {a.language for a in records})
+    # The workers start first: each loads WeasyPrint (~0.4 s) while this process opens the ledger
+    # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
+    with _Workers.for_batch(options, len(records)) as workers:
+        return _run(records, source, options, progress, workers)
+
+
+def _run(
+    records: Sequence[Account],
+    source: AccountSet | None,
+    options: Options,
+    progress: Progress | None,
+    workers: _Workers,
+) -> BatchResult:
+    from letters.ledger import Ledger
+
     policy = load_policy(options.policy)
     ledger = Ledger(options.db)
     try:
@@ -281,7 +298,13 @@ def run_batch(
         letters = add_kind_context(letters, options, result)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
-        render_letters(letters, options, outdir, result, progress)
+        render_letters(letters, options, outdir, result, progress, workers)
+        mailed = [item.letter for item in result.written if item.letter.tracking_number]
+        if mailed:
+            lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
+            result.mailing_lists = workers.call(_write_mailing_lists, (lists, outdir, options))
+        # The workers' last task is done: their memory is freed before the print file is merged.
+        workers.close()
         if not result.written:
             return result
         # A single letter is its own print file: no merge, and no PDF library to import for it.
@@ -291,11 +314,6 @@ def run_batch(
             batch_id = batch_id_for(plan.as_of, result.written)
             result.print_files, result.print_pages = write_combined(printable, outdir, batch_id)
             crash_point("combined")
-        mailed = [item.letter for item in result.written if item.letter.tracking_number]
-        if mailed:
-            lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
-            writer = PdfWriter(options.templates, options.letterheads)
-            result.mailing_lists = write_mailing_lists(lists, outdir, options.templates, writer)
         if options.archive:
             archive_batch(result, options, source, policy, ledger)
     finally:
@@ -388,6 +406,7 @@ def render_letters(
     outdir: Path,
     result: BatchResult,
     progress: Progress | None,
+    workers: _Workers,
 ) -> None:
     """Render and write each letter — in worker processes for a batch — failing letters one by one.
 
@@ -395,43 +414,45 @@ def render_letters(
     characters come from them), then, with the batch's font subsets made, the PDFs.
     """
     names = _file_names(letters, options.name_pattern)
-    workers = max(1, min(options.workers, (len(letters) + CHUNK - 1) // CHUNK))
-    with _Workers(_RenderContext(options, outdir, now_utc()), workers) as pool:
-        jobs: list[_Job] = []
-        charsets: dict[str, set[str]] = {}
-        for prepared, chars in pool.map(_prepare_chunk, [(letter, names[letter.id]) for letter in letters]):
-            for item in prepared:
-                if isinstance(item, FailedLetter):
-                    result.failed.append(item)
-                else:
-                    jobs.append(item)
-            for lang, found in chars.items():
-                charsets.setdefault(lang, set()).update(found)
-        with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
-            fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
-            by_id = {job.letter.id: job for job in jobs}
-            for done, finished in enumerate(pool.render(jobs, fonts), start=1):
-                job = by_id[finished.letter_id]
-                if finished.path is None:
-                    result.failed.append(
-                        FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
+    context = _RenderContext(options, outdir, now_utc())
+    jobs: list[_Job] = []
+    charsets: dict[str, set[str]] = {}
+    items = [(letter, names[letter.id]) for letter in letters]
+    for prepared, chars in workers.map(_prepare_chunk, context, items):
+        for item in prepared:
+            if isinstance(item, FailedLetter):
+                result.failed.append(item)
+            else:
+                jobs.append(item)
+        for lang, found in chars.items():
+            charsets.setdefault(lang, set()).update(found)
+    with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
+        fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
+        by_id = {job.letter.id: job for job in jobs}
+        for done, finished in enumerate(workers.render(context, jobs, fonts), start=1):
+            job = by_id[finished.letter_id]
+            if finished.path is None:
+                result.failed.append(
+                    FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
+                )
+            else:
+                result.written.append(
+                    WrittenLetter(
+                        job.letter,
+                        finished.path,
+                        finished.pages,
+                        finished.sha256,
+                        finished.size,
+                        job.data_sha256,
+                        job.payload,
+                        job.document,
+                        finished.extra_files,
                     )
-                else:
-                    result.written.append(
-                        WrittenLetter(
-                            job.letter,
-                            finished.path,
-                            finished.pages,
-                            finished.sha256,
-                            finished.size,
-                            job.data_sha256,
-                            job.payload,
-                            job.document,
-                            finished.extra_files,
-                        )
-                    )
-                if progress is not None:
-                    progress(done, len(jobs))
+                )
+            if progress is not None:
+                progress(done, len(jobs))
+        # This process's writer goes with the batch's fonts (its copies of them live in font_dir).
+        _drop_writers()
     result.written.sort(key=lambda item: item.letter.sequence)
 
 
@@ -450,23 +471,21 @@ class _Writers:
     docx: DocxWriter | None
 
 
-# Set once in each worker process (and in the main process when it renders alone): the context,
-# and the writers, made on the first letter once the batch's fonts are known.
-_CONTEXT: _RenderContext | None = None
-_WRITERS: tuple[BatchFonts | None, _Writers] | None = None
+# Each process's writers, kept from one chunk to the next: made on the first letter once the
+# batch's fonts are known, and made again only for another batch or other fonts.
+_WRITERS: tuple[tuple[_RenderContext, BatchFonts | None], _Writers] | None = None
 
 
-def _worker_init(context: _RenderContext) -> None:
-    global _CONTEXT, _WRITERS
-    _CONTEXT, _WRITERS = context, None
-
-
-def _writers(fonts: BatchFonts | None) -> _Writers:
+def _writers(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
     global _WRITERS
-    if _WRITERS is None or _WRITERS[0] != fonts:
-        assert _CONTEXT is not None  # noqa: S101 - set by _worker_init
-        _WRITERS = (fonts, _make_writer(_CONTEXT, fonts))
+    if _WRITERS is None or _WRITERS[0] != (context, fonts):
+        _WRITERS = ((context, fonts), _make_writer(context, fonts))
     return _WRITERS[1]
+
+
+def _drop_writers() -> None:
+    global _WRITERS
+    _WRITERS = None
 
 
 def _make_writer(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
@@ -485,45 +504,72 @@ def _make_writer(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
     return _Writers(pdf, docx)
 
 
-class _Workers:
-    """The batch's worker processes (forked: they inherit imported modules, no re-import cost), or
-    this process alone for a one-off letter or ``--workers 1``."""
+def _preload() -> None:
+    """A worker's first act, while the main process opens the ledger and plans: load WeasyPrint."""
+    from letters.weasy import load
 
-    def __init__(self, context: _RenderContext, workers: int) -> None:
-        self.context = context
-        self.workers = workers
+    load()
+
+
+class _Workers:
+    """The batch's worker processes, or this process alone (``--workers 1``).
+
+    Forked when the batch starts, before this process imports the ledger or renders: they inherit
+    what is imported by then and load WeasyPrint themselves, in parallel with the planning.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
         self._pool: Any = None
 
+    @classmethod
+    def for_batch(cls, options: Options, accounts: int) -> _Workers:
+        """Up to ``--workers`` processes, no more than the batch has chunks: a one-off letter gets
+        one, which loads WeasyPrint while this process opens the ledger."""
+        if options.workers <= 1:
+            return cls(0)
+        return cls(max(1, min(options.workers, (accounts + CHUNK - 1) // CHUNK)))
+
     def __enter__(self) -> _Workers:
-        _worker_init(self.context)
-        if self.workers > 1:
-            self._pool = multiprocessing.get_context("fork").Pool(
-                self.workers, initializer=_worker_init, initargs=(self.context,)
-            )
+        if self.processes:
+            self._pool = multiprocessing.get_context("fork").Pool(self.processes, initializer=_preload)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the processes (idle by now, or abandoned on an error) and drop this one's writers."""
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-        _worker_init(self.context)  # drop this process's writers with the batch
+            self._pool = None
+        _drop_writers()
 
-    def map(self, func: Callable[[list[Any]], Any], items: Sequence[Any]) -> Iterator[Any]:
+    def map(self, func: Callable[[Any], Any], context: _RenderContext, items: Sequence[Any]) -> Iterator[Any]:
         """``func`` over ``items`` in chunks: one result per chunk, in order."""
-        chunks = _chunks(items)
+        tasks = [(context, chunk) for chunk in _chunks(items)]
         if self._pool is None:
-            return map(func, chunks)
-        return iter(self._pool.imap(func, chunks))
+            return map(func, tasks)
+        return iter(self._pool.imap(func, tasks))
 
-    def render(self, jobs: Sequence[_Job], fonts: BatchFonts | None) -> Iterator[_Done]:
+    def render(
+        self, context: _RenderContext, jobs: Sequence[_Job], fonts: BatchFonts | None
+    ) -> Iterator[_Done]:
         if self._pool is None:
             for number, job in enumerate(jobs, start=1):
-                yield _render_one(self.context, _writers(fonts), job)
+                yield _render_one(context, _writers(context, fonts), job)
                 crash_point(f"letter:{number}")
             return
-        chunks = [(fonts, chunk) for chunk in _chunks(jobs)]
-        for finished in self._pool.imap_unordered(_render_chunk, chunks):
+        tasks = [(context, fonts, chunk) for chunk in _chunks(jobs)]
+        for finished in self._pool.imap_unordered(_render_chunk, tasks):
             yield from finished
+
+    def call(self, func: Callable[[Any], Any], arguments: Any) -> Any:
+        """``func(arguments)`` in a worker (where WeasyPrint is loaded), or here."""
+        if self._pool is None:
+            return func(arguments)
+        return self._pool.apply(func, (arguments,))
 
 
 def _chunks(items: Sequence[Any]) -> list[list[Any]]:
@@ -531,14 +577,16 @@ def _chunks(items: Sequence[Any]) -> list[list[Any]]:
     return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
 
 
-def _prepare_chunk(items: list[tuple[Letter, str]]) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
+def _prepare_chunk(
+    task: tuple[_RenderContext, list[tuple[Letter, str]]],
+) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
     """Jobs for a chunk of letters, and the characters their CJK letters print (for the batch fonts).
 
     The HTML itself is not sent back: held for every letter of a 10,000-letter batch it would grow
     the main process by ~50 MB, and rendering it again in the worker costs ~5 ms.
     """
-    assert _CONTEXT is not None  # noqa: S101 - set by _worker_init in every pool process
-    options = _CONTEXT.options
+    context, items = task
+    options = context.options
     done: list[_Job | FailedLetter] = []
     charsets: dict[str, set[str]] = {}
     for letter, name in items:
@@ -553,11 +601,16 @@ def _prepare_chunk(items: list[tuple[Letter, str]]) -> tuple[list[_Job | FailedL
     return done, charsets
 
 
-def _render_chunk(chunk: tuple[BatchFonts | None, list[_Job]]) -> list[_Done]:
-    assert _CONTEXT is not None  # noqa: S101 - set by _worker_init in every pool process
-    fonts, jobs = chunk
-    writers = _writers(fonts)
-    return [_render_one(_CONTEXT, writers, job) for job in jobs]
+def _render_chunk(task: tuple[_RenderContext, BatchFonts | None, list[_Job]]) -> list[_Done]:
+    context, fonts, jobs = task
+    writers = _writers(context, fonts)
+    return [_render_one(context, writers, job) for job in jobs]
+
+
+def _write_mailing_lists(task: tuple[Sequence[MailingList], Path, Options]) -> list[Path]:
+    lists, outdir, options = task
+    writer = PdfWriter(options.templates, options.letterheads)
+    return write_mailing_lists(lists, outdir, options.templates, writer)
 
 
 def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
@@ -730,6 +783,8 @@ def archive_batch(
     result.archive = write_archive(archive_root, batch_id, manifest, files, documents, bag_info)
     crash_point("archived")
     manifest_sha = sha256_file(result.archive / "data" / "manifest.json")
+    from letters.ledger import LetterRecord
+
     rows = [
         LetterRecord(
             letter_id=w.letter.id,

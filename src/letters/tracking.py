@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from letters.errors import ConfigError, LettersError
-from letters.ledger import Assignment, Ledger
 from letters.postal import S10_MAX_SERIAL, TrackingNumber, make_s10, parse_tracking
 from letters.render_html import Letter
+
+if TYPE_CHECKING:  # the ledger (and SQLAlchemy, ~0.3 s) is imported when a batch opens it
+    from letters.ledger import Assignment, Ledger
 
 Source = Literal["column", "pool", "range"]
 Service = Literal["registered", "simple-registered", "certified", "ems"]
@@ -158,4 +160,6 @@ def assign_tracking(letters: Sequence[Letter], setup: TrackingSetup, ledger: Led
 
 
 def _assignment(letter: Letter, number: TrackingNumber, source: str) -> Assignment:
+    from letters.ledger import Assignment
+
     return Assignment(number.number, number.scheme, letter.id, letter.account.account_id, source)
