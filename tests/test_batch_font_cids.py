@@ -1,0 +1,114 @@
+"""Batch fonts keep CID = glyph index, so viewers that follow the PDF specification (Ghostscript,
+and the print paths built on it) draw the same glyphs as poppler.
+
+HarfBuzz's subset keeps each glyph's original CID in the CFF charset while WeasyPrint writes glyph
+indices as CIDs: Ghostscript then drew a box for every CJK character of every batch letter.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from letters.batch_fonts import subset_face, with_identity_cids
+from letters.fonts import find_face
+from letters.options import Options
+from letters.pipeline import run_batch
+from tests.helpers import make_account
+
+TEXT = "お支払いのお願い 山田太郎様 東京都新宿区西新宿 請求金額 ¥120,000 ABC-123 催告书 人民币 贰拾万元"
+
+
+def _charset(font: bytes) -> list[str]:
+    return list(TTFont(io.BytesIO(font), checkChecksums=2)["CFF "].cff.topDictIndex[0].charset)
+
+
+@pytest.mark.parametrize("family", ["Noto Serif CJK JP", "Noto Serif CJK SC"])
+@pytest.mark.parametrize("bold", [False, True])
+def test_batch_subset_has_cid_equal_to_glyph_index(family: str, bold: bool) -> None:
+    face = find_face(family, bold=bold)
+    fixed = subset_face(face.path, face.index, TEXT)
+    charset = _charset(fixed)  # checkChecksums=2: a stale table checksum fails here
+    assert len(charset) > 40
+    assert charset[1:] == [f"cid{gid:05d}" for gid in range(1, len(charset))]
+
+
+def test_identity_cids_change_nothing_but_the_charset() -> None:
+    face = find_face("Noto Serif CJK JP")
+    raw = hb.subset(hb.Face(hb.Blob.from_file_path(face.path), face.index), _request(TEXT)).blob.data
+    assert _charset(raw)[1:] != [f"cid{gid:05d}" for gid in range(1, len(_charset(raw)))]  # the bug
+    fixed = with_identity_cids(raw)
+    assert len(fixed) == len(raw)
+    before, after = hb.Font(hb.Face(hb.Blob(raw))), hb.Font(hb.Face(hb.Blob(fixed)))
+    for char in TEXT:
+        gid = before.get_nominal_glyph(ord(char))
+        assert gid == after.get_nominal_glyph(ord(char))
+        assert before.get_glyph_extents(gid) == after.get_glyph_extents(gid)
+        assert before.get_glyph_h_advance(gid) == after.get_glyph_h_advance(gid)
+
+
+def _request(text: str) -> hb.SubsetInput:
+    request = hb.SubsetInput()
+    for char in text:
+        request.unicode_set.add(ord(char))
+    return request
+
+
+def _letter(tmp_path: Path, lang: str, *, batch_fonts: bool) -> Path:
+    out = tmp_path / f"{lang}-{batch_fonts}"
+    options = Options(
+        as_of=date(2026, 11, 23), outdir=out, workers=1, batch_fonts=batch_fonts, archive=False,
+        db=f"sqlite:///{out}.sqlite",
+    )  # fmt: skip
+    result = run_batch([make_account(lang)], options)
+    assert not result.failed, result.failed
+    return result.written[0].path
+
+
+def _ghostscript(pdf: Path, png: Path) -> Image.Image:
+    subprocess.run(
+        [
+            "gs",
+            "-q",
+            "-dSAFER",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=pnggray",
+            "-r100",
+            f"-sOutputFile={png}",
+            str(pdf),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return Image.open(png).convert("L").point(lambda v: 0 if v < 128 else 255)
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_ghostscript_draws_a_batch_font_letter_like_one_with_the_full_fonts(
+    tmp_path: Path, lang: str
+) -> None:
+    small = _letter(tmp_path, lang, batch_fonts=True)
+    full = _letter(tmp_path, lang, batch_fonts=False)
+    pages: Any = PdfReader(small).pages
+    fonts = [f for page in pages for f in page["/Resources"]["/Font"].values()]
+    assert any(
+        "Subset" in str(f.get_object()["/DescendantFonts"][0]["/FontDescriptor"]["/FontFamily"])
+        for f in fonts
+    )
+    drawn = _ghostscript(small, tmp_path / "small.png")
+    expected = _ghostscript(full, tmp_path / "full.png")
+    ink = expected.histogram()[0]  # black pixels
+    difference = ImageChops.difference(drawn, expected)
+    differing = difference.width * difference.height - difference.histogram()[0]
+    assert ink > 10_000
+    assert differing <= ink // 100, f"{differing} of {ink} pixels differ"
