@@ -168,3 +168,29 @@ def test_a_pdf_writer_is_released_with_its_last_reference() -> None:
     del writer
     gc.collect()
     assert ref() is None
+
+
+def test_a_worker_that_cannot_load_weasyprint_fails_the_batch_instead_of_hanging(tmp_path: Path) -> None:
+    """A pool whose initializer raises replaces its workers for ever; the error must surface."""
+    script = f"""
+import sys
+from datetime import date
+from pathlib import Path
+from letters.errors import SetupError
+from letters.options import Options
+from letters.pipeline import run_batch
+from tests.helpers import make_account
+sys.modules["weasyprint"] = None  # as if WeasyPrint's libraries were missing
+options = Options(as_of=date(2026, 11, 23), outdir=Path({str(tmp_path / "out")!r}), workers=2)
+try:
+    run_batch([make_account("ja")], options)
+except SetupError as exc:
+    print("SetupError:", exc)
+"""
+    env = dict(os.environ, LETTERS_STATE_DIR=str(tmp_path / "state"), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SetupError: WeasyPrint cannot be loaded")
+    assert "apt-get install" in done.stdout

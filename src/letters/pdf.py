@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from letters.errors import RenderError
+from letters.errors import RenderError, SetupError
 from letters.fonts import check_glyphs
 from letters.weasy import load
 
@@ -30,7 +30,13 @@ class PdfResult:
 
 
 def _weasyprint() -> Any:
-    return load()
+    try:
+        return load()
+    except (ImportError, OSError) as exc:
+        raise SetupError(
+            f"WeasyPrint cannot be loaded ({exc}); install its libraries: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+        ) from None
 
 
 # Images read from our own asset files (seals, signatures), by WeasyPrint's image id (the MD5 of

@@ -505,10 +505,15 @@ def _make_writer(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
 
 
 def _preload() -> None:
-    """A worker's first act, while the main process opens the ledger and plans: load WeasyPrint."""
+    """A worker's first act, while the main process opens the ledger and plans: load WeasyPrint.
+
+    It must not raise: a pool whose initializer fails replaces the dead worker for ever and the
+    batch hangs. A failure here happens again, as a SetupError, when the worker makes its writer.
+    """
     from letters.weasy import load
 
-    load()
+    with contextlib.suppress(Exception):
+        load()
 
 
 class _Workers:
