@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from letters.compact_fonts import compact_fonts
 from letters.errors import RenderError, SetupError
 from letters.fonts import check_glyphs
 from letters.weasy import load
@@ -324,4 +325,8 @@ class PdfWriter:
             self._forget_data_images()
         if strict and warnings:
             raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
+        if self._font_css and not pdfa:
+            # Batch fonts: a letter would otherwise carry an empty slot for every batch glyph.
+            # PDF/A letters keep WeasyPrint's file exactly as it made it conform.
+            data = compact_fonts(bytes(data))
         return PdfResult(bytes(data), len(rendered.pages))
