@@ -121,17 +121,23 @@ def test_compacting_a_letter_keeps_its_text_and_drawing(
     assert subprocess.run(["qpdf", "--check", str(after)], capture_output=True).returncode == 0
 
 
+@pytest.mark.parametrize(
+    "extra", [b"BT /{font} 12 Tf (literal) Tj ET", b"BT /{font} 12 Tf [<0001 0002>] TJ ET"]
+)
 def test_content_it_does_not_understand_is_left_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: bytes
 ) -> None:
     import io
 
     import pikepdf
 
-    monkeypatch.setattr(compact_fonts, "MIN_EMPTY_SLOTS", 0)
     pdf = pikepdf.open(io.BytesIO(_pdf(tmp_path, "ja", 0)))
+    monkeypatch.setattr(compact_fonts, "MIN_EMPTY_SLOTS", 0)  # after the letter: it would compact it
     page = pdf.pages[0]
-    page.obj.Contents.write(page.obj.Contents.read_bytes() + b"\nBT (literal) Tj ET\n")
+    font = next(iter(page.obj.Resources.Font.keys())).lstrip("/")
+    page.obj.Contents.write(
+        page.obj.Contents.read_bytes() + b"\n" + extra.replace(b"{font}", font.encode()) + b"\n"
+    )
     out = io.BytesIO()
     pdf.save(out)
     assert compact_fonts.compact_fonts(out.getvalue()) == out.getvalue()

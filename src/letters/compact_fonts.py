@@ -106,19 +106,42 @@ def _shown_codes(
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
         current: Any = None
         page_runs: list[_Run] = []
+        hex_strings = 0
         for match in _TOKEN.finditer(raw):
             if match.group(1) is not None:
                 font = fonts.get("/" + match.group(1).decode("latin-1"))
-                current = font if font is not None and _candidate(font) else None
-            elif current is not None:
+                if font is None:
+                    return None  # a font from elsewhere (inherited resources): not ours to renumber
+                current = font if _candidate(font) else None
+                continue
+            hex_strings += 1
+            if current is not None:
                 digits = match.group(2)
                 if len(digits) % 4:
                     return None
                 codes = struct.unpack(f">{len(digits) // 4}H", bytes.fromhex(digits.decode("ascii")))
                 used.setdefault(current.objgen, (current, set()))[1].update(codes)
                 page_runs.append((match.start(), match.end(), current.objgen, codes))
+        if raw.count(b"<") != hex_strings:
+            return None  # a hex string the pattern did not read (e.g. with spaces): leave it all
         runs.append(page_runs)
+    if _shared_font_files(
+        pages, {font.DescendantFonts[0].FontDescriptor.FontFile3.objgen for font, _ in used.values()}
+    ):
+        return None  # one font file behind two fonts: cutting it for one would break the other
     return used, runs
+
+
+def _shared_font_files(pages: list[Any], files: set[tuple[int, int]]) -> bool:
+    """Whether any of ``files`` is the font program of more than one font on the pages."""
+    owners: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for page in pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            for descendant in font.get("/DescendantFonts", []):
+                font_file = descendant.get("/FontDescriptor", {}).get("/FontFile3")
+                if font_file is not None and font_file.objgen in files:
+                    owners.setdefault(font_file.objgen, set()).add(font.objgen)
+    return any(len(fonts) > 1 for fonts in owners.values())
 
 
 def _compact_font(font: Any, codes: set[int]) -> dict[int, int] | None:
