@@ -1,4 +1,4 @@
-"""Test helpers: accounts built in code, and poppler tools run on PDFs."""
+"""Test helpers: accounts built in code, and poppler and Ghostscript run on PDFs."""
 
 from __future__ import annotations
 
@@ -96,3 +96,36 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
         # name type... encoding emb sub uni objectID gen: the last 5 columns are fixed.
         rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3], "line": line})
     return rows
+
+
+def ghostscript_difference(drawn: Path, expected: Path) -> tuple[int, int]:
+    """(black pixels of ``expected``, pixels that differ) when Ghostscript draws every page of both
+    PDFs at 100 dpi in black and white. Ghostscript looks CID-font glyphs up as the PDF
+    specification says (through the font's charset), where poppler takes the CID as the glyph."""
+    import tempfile
+
+    from PIL import Image, ImageChops
+
+    def pages(pdf: Path, folder: Path) -> list[Image.Image]:
+        pattern = folder / f"{pdf.stem}-%03d.png"
+        subprocess.run(
+            ["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", "-r100",
+             f"-sOutputFile={pattern}", str(pdf)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        files = sorted(folder.glob(f"{pdf.stem}-*.png"))
+        return [Image.open(f).convert("L").point(lambda v: 0 if v < 128 else 255) for f in files]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp) / "a", Path(tmp) / "b"
+        first.mkdir()
+        second.mkdir()
+        ours, theirs = pages(drawn, first), pages(expected, second)
+        assert len(ours) == len(theirs), (len(ours), len(theirs))
+        ink = sum(page.histogram()[0] for page in theirs)
+        differing = 0
+        for a, b in zip(ours, theirs, strict=True):
+            difference = ImageChops.difference(a, b)
+            differing += difference.width * difference.height - difference.histogram()[0]
+    return ink, differing

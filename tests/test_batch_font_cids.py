@@ -8,7 +8,6 @@ WeasyPrint writes glyph indices as CIDs: Ghostscript then drew a box for every C
 from __future__ import annotations
 
 import io
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 import pytest
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from letters import batch_fonts
@@ -24,7 +22,7 @@ from letters.batch_fonts import subset_face
 from letters.fonts import find_face
 from letters.options import Options
 from letters.pipeline import run_batch
-from tests.helpers import make_account
+from tests.helpers import ghostscript_difference, make_account
 
 TEXT = "お支払いのお願い 山田太郎様 東京都新宿区西新宿 請求金額 ¥120,000 ABC-123 催告书 人民币 贰拾万元"
 
@@ -68,25 +66,6 @@ def _letter(tmp_path: Path, lang: str, *, batch_fonts: bool) -> Path:
     return result.written[0].path
 
 
-def _ghostscript(pdf: Path, png: Path) -> Image.Image:
-    subprocess.run(
-        [
-            "gs",
-            "-q",
-            "-dSAFER",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-sDEVICE=pnggray",
-            "-r100",
-            f"-sOutputFile={png}",
-            str(pdf),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return Image.open(png).convert("L").point(lambda v: 0 if v < 128 else 255)
-
-
 @pytest.mark.parametrize("lang", ["ja", "zh"])
 def test_ghostscript_draws_a_batch_font_letter_like_one_with_the_full_fonts(
     tmp_path: Path, lang: str
@@ -99,10 +78,6 @@ def test_ghostscript_draws_a_batch_font_letter_like_one_with_the_full_fonts(
         "Subset" in str(f.get_object()["/DescendantFonts"][0]["/FontDescriptor"]["/FontFamily"])
         for f in fonts
     )
-    drawn = _ghostscript(small, tmp_path / "small.png")
-    expected = _ghostscript(full, tmp_path / "full.png")
-    ink = expected.histogram()[0]  # black pixels
-    difference = ImageChops.difference(drawn, expected)
-    differing = difference.width * difference.height - difference.histogram()[0]
+    ink, differing = ghostscript_difference(small, full)
     assert ink > 10_000
     assert differing <= ink // 100, f"{differing} of {ink} pixels differ"

@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
 
 from letters import compact_fonts
 from letters.batch_fonts import prepare_batch_fonts
@@ -19,7 +18,7 @@ from letters.pdf import PdfWriter
 from letters.pipeline import build_letters, letter_fields, make_plan
 from letters.policy import Policy
 from letters.render_html import Letter, envelope_for, render_html
-from tests.helpers import make_account
+from tests.helpers import ghostscript_difference, make_account
 
 AS_OF = date(2026, 11, 23)
 
@@ -63,31 +62,10 @@ def _text(path: Path) -> str:
     ).stdout
 
 
-def _drawn(path: Path) -> Image.Image:
-    png = path.with_suffix(".png")
-    subprocess.run(
-        [
-            "gs",
-            "-q",
-            "-dSAFER",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-sDEVICE=pnggray",
-            "-r100",
-            f"-sOutputFile={png}",
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return Image.open(png).convert("L").point(lambda v: 0 if v < 128 else 255)
-
-
 def _same_drawing(a: Path, b: Path) -> None:
-    first, second = _drawn(a), _drawn(b)
-    difference = ImageChops.difference(first, second)
-    assert first.histogram()[0] > 10_000  # there is text to compare
-    assert difference.width * difference.height - difference.histogram()[0] == 0
+    ink, differing = ghostscript_difference(a, b)
+    assert ink > 10_000  # there is text to compare
+    assert differing == 0
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh"])
