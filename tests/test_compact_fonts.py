@@ -40,7 +40,7 @@ def _pdf(tmp_path: Path, lang: str, extra_chars: int) -> bytes:
     folder = tmp_path / f"fonts-{lang}-{extra_chars}"
     fonts = prepare_batch_fonts({lang: set(visible_text(html)) | set(others)}, folder)
     options = Options(as_of=AS_OF)
-    writer = PdfWriter(options.templates, options.letterheads, font_css=fonts.css, font_folder=fonts.folder)
+    writer = PdfWriter(options.templates, options.letterheads, fonts=fonts)
     return writer.write(
         html,
         lang=lang,

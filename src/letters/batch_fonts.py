@@ -29,6 +29,7 @@ class BatchFonts:
 
     folder: Path
     css: Mapping[str, str]  # language → CSS (only for languages that got subsets)
+    most_glyphs: int = 0  # glyphs of the largest subset: bounds the empty slots a letter can carry
 
 
 def family_name(lang: str) -> str:
@@ -101,6 +102,7 @@ def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path) -> Batch
     folder = folder.resolve()  # the stylesheet points at it with a file:// URL, which must be absolute
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     css: dict[str, str] = {}
+    most_glyphs = 0
     for lang in BATCH_LANGUAGES:
         chars = charsets.get(lang)
         if not chars:
@@ -112,7 +114,9 @@ def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path) -> Batch
             face = find_face(family, bold=bold)
             target = folder / f"{lang}-{weight_name}.otf"
             # A scratch file in the batch's private (0700) folder, deleted with it: no fsync needed.
-            target.write_bytes(subset_face(face.path, face.index, text))
+            data = subset_face(face.path, face.index, text)
+            target.write_bytes(data)
+            most_glyphs = max(most_glyphs, _glyph_count(data))
             rules.append(
                 f'@font-face {{ font-family: "{family_name(lang)}"; src: url("{target.as_uri()}"); '
                 f"font-weight: {weight}; }}"
@@ -121,4 +125,11 @@ def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path) -> Batch
         # already made sure every character is in the subset.
         rules.append(f'html {{ font-family: "{family_name(lang)}", "{family}", serif; }}')
         css[lang] = "\n".join(rules)
-    return BatchFonts(folder, css)
+    return BatchFonts(folder, css, most_glyphs)
+
+
+def _glyph_count(font: bytes) -> int:
+    import uharfbuzz as hb
+
+    count: int = hb.Face(hb.Blob(font)).glyph_count
+    return count

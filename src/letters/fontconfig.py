@@ -9,9 +9,10 @@ time); a one-off letter asked it seven times, a quarter of its wall time.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 from dataclasses import dataclass
 from functools import cache
+
+from letters.weasy import open_library
 
 _MATCH_PATTERN = 0  # FcMatchPattern
 _RESULT_MATCH = 0  # FcResultMatch
@@ -30,13 +31,9 @@ class FontconfigError(Exception):
 
 @cache
 def _library() -> ctypes.CDLL:
-    try:
-        lib = ctypes.CDLL("libfontconfig.so.1")  # the soname: dlopen finds it without a subprocess
-    except OSError:
-        try:
-            lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so")
-        except OSError as exc:
-            raise FontconfigError(f"cannot load libfontconfig ({exc})") from None
+    lib = open_library("libfontconfig.so.1", "fontconfig")
+    if lib is None:
+        raise FontconfigError("cannot load libfontconfig")
     pattern, config, text = ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p
     lib.FcInit.restype = ctypes.c_int
     lib.FcNameParse.argtypes = [ctypes.c_char_p]
@@ -76,11 +73,11 @@ def match(pattern: str) -> Match | None:
         return None
     try:
         file = _strings(lib, found, b"file")
+        if not file:
+            return None
         index = ctypes.c_int(0)
         if lib.FcPatternGetInteger(found, b"index", 0, ctypes.byref(index)) != _RESULT_MATCH:
             index.value = 0
-        if not file:
-            return None
         return Match(file[0], index.value, tuple(_strings(lib, found, b"family")))
     finally:
         lib.FcPatternDestroy(found)

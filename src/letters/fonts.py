@@ -159,7 +159,9 @@ def check_environment(languages: Iterable[str] = tuple(FONT_STACKS)) -> None:
     The subsetter is looked for as WeasyPrint looks for it on Linux (its soname, then the linker
     cache), without importing WeasyPrint here: a batch's workers load it while this process plans.
     """
-    if not _library_loads("libharfbuzz-subset.so.0", "harfbuzz-subset"):
+    from letters.weasy import open_library
+
+    if open_library("libharfbuzz-subset.so.0", "harfbuzz-subset") is None:
         raise SetupError(
             "libharfbuzz-subset0 is not installed: WeasyPrint would fall back to a subsetter that takes "
             "~20 s per CJK letter; install it: apt-get install libharfbuzz-subset0"
@@ -167,23 +169,3 @@ def check_environment(languages: Iterable[str] = tuple(FONT_STACKS)) -> None:
     for lang in languages:
         for family in FONT_STACKS[lang]:
             find_face(family)
-
-
-def _library_loads(soname: str, name: str) -> bool:
-    """Whether the dynamic linker can load a library: by its soname, else as find_library names it."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        ctypes.CDLL(soname)
-        return True
-    except OSError:
-        pass
-    found = ctypes.util.find_library(name)
-    if found is None:
-        return False
-    try:
-        ctypes.CDLL(found)
-        return True
-    except OSError:
-        return False

@@ -6,19 +6,22 @@ import hashlib
 import logging
 import mimetypes
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from letters.compact_fonts import compact_fonts
+from letters.compact_fonts import MIN_EMPTY_SLOTS, compact_fonts
 from letters.errors import RenderError, SetupError
 from letters.fonts import check_glyphs
 from letters.weasy import load
+
+if TYPE_CHECKING:
+    from letters.batch_fonts import BatchFonts
 
 # Data URLs we create ourselves (QR codes); anything else must be a file inside an allowed root.
 _DATA_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml")
@@ -174,20 +177,21 @@ class PdfWriter:
         templates_root: Path,
         letterheads_root: Path,
         *,
-        font_css: Mapping[str, str] | None = None,
-        font_folder: Path | None = None,
+        fonts: BatchFonts | None = None,
     ) -> None:
         weasyprint = _weasyprint()
         _cache_asset_images()
         self.templates_root = templates_root.resolve()
-        self.font_config = _font_configuration_class()(font_folder)
+        self.font_config = _font_configuration_class()(fonts.folder if fonts else None)
         roots = [self.templates_root, letterheads_root.resolve()]
-        if font_folder is not None:
-            roots.append(font_folder.resolve())  # the batch's own subset fonts, nothing else
+        if fonts is not None:
+            roots.append(fonts.folder.resolve())  # the batch's own subset fonts, nothing else
         self.fetcher = make_fetcher(tuple(roots))
         self.image_cache: dict[str, Any] = {}
         self._weasyprint = weasyprint
-        self._font_css = dict(font_css or {})
+        self._font_css = dict(fonts.css) if fonts else {}
+        # Fonts too small to carry MIN_EMPTY_SLOTS empty slots are not even looked at (~4 ms a letter).
+        self._compact = fonts is not None and fonts.most_glyphs > MIN_EMPTY_SLOTS
         self._font_sheets: dict[str, Any] = {}
         self._stylesheets: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
@@ -325,7 +329,7 @@ class PdfWriter:
             self._forget_data_images()
         if strict and warnings:
             raise RenderError(f"{name}: WeasyPrint: " + "; ".join(dict.fromkeys(warnings)))
-        if self._font_css and not pdfa:
+        if self._compact and not pdfa:
             # Batch fonts: a letter would otherwise carry an empty slot for every batch glyph.
             # PDF/A letters keep WeasyPrint's file exactly as it made it conform.
             data = compact_fonts(bytes(data))

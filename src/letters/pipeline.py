@@ -490,12 +490,7 @@ def _drop_writers() -> None:
 
 def _make_writer(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
     options = context.options
-    pdf = PdfWriter(
-        options.templates,
-        options.letterheads,
-        font_css=fonts.css if fonts else None,
-        font_folder=fonts.folder if fonts else None,
-    )
+    pdf = PdfWriter(options.templates, options.letterheads, fonts=fonts)
     docx = None
     if "docx" in options.formats:
         from letters.docx_writer import DocxWriter  # python-docx and lxml only when DOCX is asked for

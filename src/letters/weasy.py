@@ -68,6 +68,21 @@ def _quick_library_lookup() -> Iterator[None]:
         ctypes.util.find_library = original
 
 
+def open_library(soname: str, name: str) -> ctypes.CDLL | None:
+    """A shared library as WeasyPrint finds one on Linux: by its soname (``dlopen`` searches the
+    usual places, no subprocess), else by the name ``ctypes.util.find_library`` resolves; None if
+    neither loads."""
+    for candidate in (soname, None):
+        path = candidate or ctypes.util.find_library(name)
+        if path is None:
+            continue
+        try:
+            return ctypes.CDLL(path)
+        except OSError:
+            continue
+    return None
+
+
 def load() -> ModuleType:
     """The ``weasyprint`` module, imported once per process."""
     if "weasyprint" not in sys.modules and sys.platform.startswith("linux") and _linker_cache():
