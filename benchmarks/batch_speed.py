@@ -89,6 +89,7 @@ class PeakRss:
     def __init__(self) -> None:
         self.peak_kb = 0
         self.peak_single_kb = 0
+        self.peak_main_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -98,6 +99,7 @@ class PeakRss:
             pids = [me, *_descendants(me)]
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(p, "Pss:") for p in pids))
             self.peak_single_kb = max(self.peak_single_kb, *(_rss_kb(p) for p in pids))
+            self.peak_main_kb = max(self.peak_main_kb, _rss_kb(me))
             self._stop.wait(0.25)
 
     def __enter__(self) -> PeakRss:
@@ -134,7 +136,7 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
     return time.perf_counter() - start, sizes
 
 
-def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], tuple[int, int]]:  # type: ignore[type-arg]
+def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], tuple[int, int, int]]:  # type: ignore[type-arg]
     from letters.options import Options
     from letters.pipeline import run_batch
 
@@ -153,16 +155,19 @@ def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list
     sizes: dict[str, list[int]] = {}
     for item in result.written:
         sizes.setdefault(item.letter.planned.lang, []).append(item.size)
-    return elapsed, sizes, (rss.peak_kb, rss.peak_single_kb)
+    return elapsed, sizes, (rss.peak_kb, rss.peak_single_kb, rss.peak_main_kb)
 
 
 def report(
-    name: str, elapsed: float, count: int, sizes: dict[str, list[int]], rss_kb: tuple[int, int] | None
+    name: str, elapsed: float, count: int, sizes: dict[str, list[int]], rss_kb: tuple[int, int, int] | None
 ) -> None:
     per_lang = ", ".join(f"{lang} {statistics.mean(v) / 1024:.0f} KB" for lang, v in sorted(sizes.items()))
     rss = ""
     if rss_kb:
-        rss = f", peak memory {rss_kb[0] / 1024:.0f} MB (PSS, all processes), largest process {rss_kb[1] / 1024:.0f} MB RSS"
+        rss = (
+            f", peak memory {rss_kb[0] / 1024:.0f} MB (PSS, all processes), largest process "
+            f"{rss_kb[1] / 1024:.0f} MB RSS, main process {rss_kb[2] / 1024:.0f} MB RSS"
+        )
     print(f"{name}: {count} letters in {elapsed:.1f} s = {count / elapsed:.2f} letters/s, "
           f"{1000 * elapsed / count:.0f} ms/letter; per letter: {per_lang}{rss}")
 

@@ -473,6 +473,12 @@ def render(
         click.echo(f"skipped {skipped.account.account_id}: {skipped.reason}", err=True)
     for failure in result.failed:
         click.echo(f"FAILED {failure.error}", err=True)
+    if result.worker_deaths:
+        click.echo(
+            f"warning: a worker process died {result.worker_deaths} time(s) (killed, e.g. for lack of "
+            "memory, or crashed); the letters it had in hand were rendered again in a fresh one",
+            err=True,
+        )
     if result.failed:
         sys.exit(1)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -40,6 +39,7 @@ from letters.qr import qr_data_url, verification_payload
 from letters.render_html import Letter, envelope_for, render_html, safe_name
 from letters.templates import template_identity
 from letters.tracking import assign_tracking
+from letters.workers import CHUNK, DIED, WorkerPool
 
 if TYPE_CHECKING:
     from letters.docx_writer import DocxWriter
@@ -79,6 +79,7 @@ class BatchResult:
     already_recorded: list[Letter] = field(default_factory=list)  # sent by an earlier run
     archive: Path | None = None
     batch: BatchRecord | None = None
+    worker_deaths: int = 0  # worker processes that died; their letters were rendered again
 
 
 def as_of_date(options: Options) -> date:
@@ -267,7 +268,7 @@ def run_batch(
     check_environment({options.lang} if options.lang else {a.language for a in records})
     # The workers start first: each loads WeasyPrint (~0.4 s) while this process opens the ledger
     # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
-    with _Workers.for_batch(options, len(records)) as workers:
+    with _pool_for_batch(options, len(records)) as workers:
         return _run(records, source, options, progress, workers)
 
 
@@ -276,7 +277,7 @@ def _run(
     source: AccountSet | None,
     options: Options,
     progress: Progress | None,
-    workers: _Workers,
+    workers: WorkerPool,
 ) -> BatchResult:
     from letters.ledger import Ledger
 
@@ -305,6 +306,7 @@ def _run(
             result.mailing_lists = workers.call(_write_mailing_lists, (lists, outdir, options))
         # The workers' last task is done: their memory is freed before the print file is merged.
         workers.close()
+        result.worker_deaths = workers.deaths
         if not result.written:
             return result
         # A single letter is its own print file: no merge, and no PDF library to import for it.
@@ -354,11 +356,6 @@ def add_kind_context(letters: Sequence[Letter], options: Options, result: BatchR
     return ready
 
 
-# Letters handed to a worker process at a time: large enough to amortise the hand-over, small
-# enough to keep both cores busy until the end of the batch.
-CHUNK = 16
-
-
 @dataclass(frozen=True)
 class _Job:
     """One letter ready for a worker: everything but the PDF."""
@@ -406,7 +403,7 @@ def render_letters(
     outdir: Path,
     result: BatchResult,
     progress: Progress | None,
-    workers: _Workers,
+    workers: WorkerPool,
 ) -> None:
     """Render and write each letter — in worker processes for a batch — failing letters one by one.
 
@@ -418,7 +415,9 @@ def render_letters(
     jobs: list[_Job] = []
     charsets: dict[str, set[str]] = {}
     items = [(letter, names[letter.id]) for letter in letters]
-    for prepared, chars in workers.map(_prepare_chunk, context, items):
+    # In batch order (results come as workers finish), so that failures are listed in that order.
+    rounds = sorted(workers.run(_prepare_chunk, (context,), items, _prepare_died), key=lambda r: r[0])
+    for _, (prepared, chars) in rounds:
         for item in prepared:
             if isinstance(item, FailedLetter):
                 result.failed.append(item)
@@ -429,7 +428,7 @@ def render_letters(
     with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
         fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
         by_id = {job.letter.id: job for job in jobs}
-        for done, finished in enumerate(workers.render(context, jobs, fonts), start=1):
+        for done, finished in enumerate(_render_all(workers, context, jobs, fonts), start=1):
             job = by_id[finished.letter_id]
             if finished.path is None:
                 result.failed.append(
@@ -502,8 +501,8 @@ def _make_writer(context: _RenderContext, fonts: BatchFonts | None) -> _Writers:
 def _preload() -> None:
     """A worker's first act, while the main process opens the ledger and plans: load WeasyPrint.
 
-    It must not raise: a pool whose initializer fails replaces the dead worker for ever and the
-    batch hangs. A failure here happens again, as a SetupError, when the worker makes its writer.
+    It must not raise: a worker whose initializer fails breaks the pool before any letter is
+    rendered. A failure here happens again, as a SetupError, when the worker makes its writer.
     """
     from letters.weasy import load
 
@@ -511,70 +510,34 @@ def _preload() -> None:
         load()
 
 
-class _Workers:
-    """The batch's worker processes, or this process alone (``--workers 1``).
-
-    Forked when the batch starts, before this process imports the ledger or renders: they inherit
-    what is imported by then and load WeasyPrint themselves, in parallel with the planning.
-    """
-
-    def __init__(self, processes: int) -> None:
-        self.processes = processes
-        self._pool: Any = None
-
-    @classmethod
-    def for_batch(cls, options: Options, accounts: int) -> _Workers:
-        """Up to ``--workers`` processes, no more than the batch has chunks: a one-off letter gets
-        one, which loads WeasyPrint while this process opens the ledger."""
-        if options.workers <= 1:
-            return cls(0)
-        return cls(max(1, min(options.workers, (accounts + CHUNK - 1) // CHUNK)))
-
-    def __enter__(self) -> _Workers:
-        if self.processes:
-            self._pool = multiprocessing.get_context("fork").Pool(self.processes, initializer=_preload)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the processes (idle by now, or abandoned on an error) and drop this one's writers."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-        _drop_writers()
-
-    def map(self, func: Callable[[Any], Any], context: _RenderContext, items: Sequence[Any]) -> Iterator[Any]:
-        """``func`` over ``items`` in chunks: one result per chunk, in order."""
-        tasks = [(context, chunk) for chunk in _chunks(items)]
-        if self._pool is None:
-            return map(func, tasks)
-        return iter(self._pool.imap(func, tasks))
-
-    def render(
-        self, context: _RenderContext, jobs: Sequence[_Job], fonts: BatchFonts | None
-    ) -> Iterator[_Done]:
-        if self._pool is None:
-            for number, job in enumerate(jobs, start=1):
-                yield _render_one(context, _writers(context, fonts), job)
-                crash_point(f"letter:{number}")
-            return
-        tasks = [(context, fonts, chunk) for chunk in _chunks(jobs)]
-        for finished in self._pool.imap_unordered(_render_chunk, tasks):
-            yield from finished
-
-    def call(self, func: Callable[[Any], Any], arguments: Any) -> Any:
-        """``func(arguments)`` in a worker (where WeasyPrint is loaded), or here."""
-        if self._pool is None:
-            return func(arguments)
-        return self._pool.apply(func, (arguments,))
+def _pool_for_batch(options: Options, accounts: int) -> WorkerPool:
+    """Up to ``--workers`` processes, no more than the batch has chunks: a one-off letter gets one,
+    which loads WeasyPrint while this process opens the ledger. ``--workers 1``: this process."""
+    if options.workers <= 1:
+        return WorkerPool(0)
+    return WorkerPool(max(1, min(options.workers, (accounts + CHUNK - 1) // CHUNK)), initializer=_preload)
 
 
-def _chunks(items: Sequence[Any]) -> list[list[Any]]:
-    """``items`` in the pieces handed to a worker at a time."""
-    return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+def _render_all(
+    workers: WorkerPool, context: _RenderContext, jobs: Sequence[_Job], fonts: BatchFonts | None
+) -> Iterator[_Done]:
+    """Each job's outcome, as the workers finish them (in order when this process renders)."""
+    if not workers.processes:
+        for number, job in enumerate(jobs, start=1):
+            yield _render_one(context, _writers(context, fonts), job)
+            crash_point(f"letter:{number}")
+        return
+    for _, finished in workers.run(_render_chunk, (context, fonts), jobs, _render_died):
+        yield from finished
+
+
+def _prepare_died(item: tuple[Letter, str]) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
+    letter = item[0]
+    return [FailedLetter(letter.id, letter.account.account_id, f"letter {letter.id}: {DIED}")], {}
+
+
+def _render_died(job: _Job) -> list[_Done]:
+    return [_Done(job.letter.id, None, 0, "", 0, f"letter {job.letter.id}: {DIED}")]
 
 
 def _prepare_chunk(
@@ -590,6 +553,7 @@ def _prepare_chunk(
     done: list[_Job | FailedLetter] = []
     charsets: dict[str, set[str]] = {}
     for letter, name in items:
+        crash_point(f"prepare:{letter.account.account_id}")
         try:
             job = _prepare(letter, options, name)
             if options.batch_fonts and job.letter.planned.lang in BATCH_LANGUAGES:
@@ -617,6 +581,7 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
     letter = job.letter
     options = context.options
     writer = writers.pdf
+    crash_point(f"render:{letter.account.account_id}")
     try:
         if letter.naiyo is not None:
             return _render_naiyo(context, writer, job)

@@ -1,0 +1,176 @@
+"""Worker processes that die (out-of-memory killer, a crash in a C library) cost a batch no letter
+and never hang it: the pool itself, then the CLI end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from letters.errors import RenderError
+from letters.ledger import Ledger
+from letters.workers import CHUNK, MAX_DEATHS, WorkerPool
+from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
+from tests.test_archive import run_cli
+
+# --- the pool, with plain functions (module level: the workers find them by name) ---------------
+
+
+def _squares(task: tuple[int, list[int]]) -> list[tuple[int, int]]:
+    _, chunk = task
+    return [(x, x * x) for x in chunk]
+
+
+def _die_on(task: tuple[int | None, str, list[int]]) -> list[tuple[int, int]]:
+    """Squares, but the worker is SIGKILLed on ``bad`` (None: on any item); with ``once`` naming a
+    file, only the first time (the file records it)."""
+    bad, once, chunk = task
+    for x in chunk:
+        if bad is None or x == bad:
+            if once:
+                try:
+                    os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                except FileExistsError:
+                    continue
+            os.kill(os.getpid(), signal.SIGKILL)
+    return [(x, x * x) for x in chunk]
+
+
+def _crashed(item: int) -> list[tuple[int, int]]:
+    return [(item, -1)]
+
+
+def _results(pool: WorkerPool, func: object, fixed: tuple[object, ...], items: list[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for index, chunk_result in pool.run(func, fixed, items, _crashed):  # type: ignore[arg-type]
+        assert chunk_result[0][0] == items[index]  # the index is that of the chunk's first item
+        for item, value in chunk_result:
+            assert item not in found, f"{item} came back twice"
+            found[item] = value
+    return found
+
+
+ITEMS = list(range(5 * CHUNK + 3))  # six chunks, the last one short
+
+
+def test_every_item_comes_back_once_from_two_workers() -> None:
+    with WorkerPool(2) as pool:
+        assert _results(pool, _squares, (0,), ITEMS) == {x: x * x for x in ITEMS}
+        assert pool.deaths == 0
+
+
+def test_without_workers_the_same_results_come_from_this_process() -> None:
+    with WorkerPool(0) as pool:
+        assert _results(pool, _squares, (0,), ITEMS) == {x: x * x for x in ITEMS}
+
+
+def test_a_worker_killed_once_loses_nothing(tmp_path: Path) -> None:
+    with WorkerPool(2) as pool:
+        found = _results(pool, _die_on, (40, str(tmp_path / "died")), ITEMS)
+        assert found == {x: x * x for x in ITEMS}
+        assert pool.deaths == 1
+
+
+def test_an_item_that_always_kills_its_worker_fails_alone() -> None:
+    with WorkerPool(2) as pool:
+        found = _results(pool, _die_on, (40, ""), ITEMS)
+        assert found == {x: (-1 if x == 40 else x * x) for x in ITEMS}
+        assert pool.deaths == 2  # once with its chunk, once alone
+
+
+def test_workers_that_keep_dying_stop_the_batch() -> None:
+    with WorkerPool(2) as pool, pytest.raises(RenderError, match=f"died {MAX_DEATHS + 1} times"):
+        _results(pool, _die_on, (None, ""), ITEMS)
+
+
+def _die_in_call(arguments: tuple[str, int]) -> int:
+    once, value = arguments
+    _die_on((value, once, [value]))
+    return value + 1
+
+
+def test_call_is_tried_again_in_a_fresh_worker(tmp_path: Path) -> None:
+    with WorkerPool(1) as pool:
+        assert pool.call(_die_in_call, (str(tmp_path / "died"), 7)) == 8
+        assert pool.deaths == 1
+        with pytest.raises(RenderError, match="_die_in_call died twice"):
+            pool.call(_die_in_call, ("", 7))
+
+
+# --- the CLI: a batch whose worker dies -----------------------------------------------------------
+
+pytestmark_slow = pytest.mark.slow
+
+
+def _accounts(write_csv: CsvWriter) -> Path:
+    return write_csv(
+        [
+            JA_ROW,
+            JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子", "gender": "f"},
+            ZH_ROW,
+            EN_ROW,
+        ]
+    )
+
+
+def _render(source: Path, out: Path, db: str, env: dict[str, str]) -> tuple[int, str]:
+    args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
+    result = run_cli([*args, "--db", db, "--silent", "--workers", "2"], env)
+    return result.returncode, result.stderr
+
+
+def _ledger_letters(db: str) -> list[str]:
+    ledger = Ledger(db)
+    try:
+        return sorted(
+            ledger.recorded_letters(
+                f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001")
+            )
+        )
+    finally:
+        ledger.close()
+
+
+@pytestmark_slow
+@pytest.mark.parametrize("point", ["prepare:ZH-0001", "render:JA-0002"])
+def test_batch_survives_a_worker_killed_once(tmp_path: Path, write_csv: CsvWriter, point: str) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    env = {"LETTERS_TEST_KILL_AT": point, "LETTERS_TEST_KILL_ONCE": str(tmp_path / "killed")}
+    code, stderr = _render(_accounts(write_csv), out, db, env)
+    assert (tmp_path / "killed").exists(), "the fault point was never reached"
+    assert code == 0, stderr
+    assert "worker process died 1 time(s)" in stderr
+    assert len(list(out.glob("0*.pdf"))) == 4
+    assert not list(out.glob(".*.part"))
+    assert len(_ledger_letters(db)) == 4
+
+
+@pytestmark_slow
+def test_letter_that_kills_every_worker_fails_alone_and_a_rerun_sends_it(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    source = _accounts(write_csv)
+    code, stderr = _render(source, out, db, {"LETTERS_TEST_KILL_AT": "render:JA-0002"})
+    assert code == 1
+    assert "FAILED letter 20261123-demand-JA-0002: its worker process died while rendering it" in stderr
+    assert sorted(p.name.split("_")[-1] for p in out.glob("0*.pdf")) == [
+        "EN-0001.pdf",
+        "JA-0001.pdf",
+        "ZH-0001.pdf",
+    ]
+    assert not list(out.glob(".*.part")), "a half-written file survived"
+    (bag,) = (out / "archive").iterdir()
+    manifest = json.loads((bag / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(entry["account_id"] for entry in manifest["letters"]) == ["EN-0001", "JA-0001", "ZH-0001"]
+    assert "JA-0002" not in " ".join(_ledger_letters(db))
+    # The crash was the letter's, not the machine's: without it, a re-run sends that letter only.
+    code, stderr = _render(source, out, db, {})
+    assert code == 0, stderr
+    assert len(_ledger_letters(db)) == 4
+    assert len(list(out.glob("0*_JA-0002.pdf"))) == 1
