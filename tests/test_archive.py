@@ -178,6 +178,41 @@ def test_kill_9_then_rerun_gives_each_letter_once(tmp_path: Path, write_csv: Csv
     assert third.stderr.count("already sent") == 4
 
 
+def test_unwritable_letter_stops_the_batch_in_one_line_and_a_rerun_finishes_it(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    source = accounts_file(write_csv)
+    # The third letter's file cannot be written (a folder is in its place): an OSError in a worker,
+    # as a full disk gives. Every letter after it would fail the same way, so the batch stops.
+    blocker = out / "00003_zh_demand_ZH-0001.pdf"
+    blocker.mkdir(parents=True)
+    args = [*render_args(source, out, db)[:-1], "2"]  # --workers 2: the error comes from a worker
+    stopped = run_cli(args)
+    assert stopped.returncode == 1
+    assert "Traceback" not in stopped.stderr
+    (line,) = stopped.stderr.strip().splitlines()
+    assert line.startswith(f"Error: cannot write {blocker}: Is a directory. The batch stopped"), line
+    assert not list(out.glob(".*.part")), "a half-written file survived"
+    assert not (out / "archive").exists() or not any((out / "archive").iterdir())
+    blocker.rmdir()
+    rerun = run_cli(args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(list(out.glob("0*.pdf"))) == 4
+    ledger = Ledger(db)
+    assert verify_archive(next((out / "archive").iterdir()), ledger) == []
+    assert (
+        len(
+            ledger.recorded_letters(
+                f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001")
+            )
+        )
+        == 4
+    )
+    ledger.close()
+
+
 def test_pdfa_is_reproducible_with_source_date_epoch(tmp_path: Path, write_csv: CsvWriter) -> None:
     source = accounts_file(write_csv)
     outputs = []

@@ -35,6 +35,9 @@ class LettersGroup(click.Group):
             return super().invoke(ctx)
         except LettersError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            # The machine's problem (disk full, permissions), not a bug: one line, not a traceback.
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=LettersGroup, context_settings=CONTEXT)

@@ -60,6 +60,11 @@ class RenderError(LettersError):
     """A letter could not be rendered faithfully: missing glyph, blocked or failed fetch, fonts missing."""
 
 
+class OutputError(LettersError):
+    """An output file cannot be written (disk full, no permission): names the file. It stops a
+    batch rather than failing every letter after it one by one."""
+
+
 class SetupError(LettersError):
     """The machine lacks something `letters` needs (fonts, libharfbuzz-subset, poppler)."""
 

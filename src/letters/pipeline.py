@@ -25,7 +25,7 @@ from letters.archive import (
 )
 from letters.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
 from letters.canonical import letterhead_identity
-from letters.errors import ConfigError, LettersError
+from letters.errors import ConfigError, LettersError, OutputError
 from letters.faults import crash_point
 from letters.files import atomic_write, inside, private_dir
 from letters.fonts import check_glyphs, visible_text
@@ -268,8 +268,14 @@ def run_batch(
     check_environment({options.lang} if options.lang else {a.language for a in records})
     # The workers start first: each loads WeasyPrint (~0.4 s) while this process opens the ledger
     # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
-    with _pool_for_batch(options, len(records)) as workers:
-        return _run(records, source, options, progress, workers)
+    try:
+        with _pool_for_batch(options, len(records)) as workers:
+            return _run(records, source, options, progress, workers)
+    except OutputError as exc:
+        raise OutputError(
+            f"{exc}. The batch stopped and was not recorded; when the problem is fixed, run the same "
+            "command again: it writes every letter once, and no letter is sent twice"
+        ) from exc
 
 
 def _run(
@@ -611,6 +617,8 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
         return _Done(
             letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "", extra
         )
+    except OutputError:
+        raise  # a full disk fails every letter after this one too: the batch stops
     except LettersError as exc:
         return _Done(letter.id, None, 0, "", 0, _message(letter, exc))
 
