@@ -174,3 +174,37 @@ def test_letter_that_kills_every_worker_fails_alone_and_a_rerun_sends_it(
     assert code == 0, stderr
     assert len(_ledger_letters(db)) == 4
     assert len(list(out.glob("0*_JA-0002.pdf"))) == 1
+
+
+@pytestmark_slow
+def test_letters_back_from_the_workers_share_this_process_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory: a letter comes back from the first round as this process's own object with the QR
+    code the worker made, not as the worker's copy (each chunk's copy carries its own letterhead
+    and plan objects, ~5 KB a letter held to the end of the batch)."""
+    from datetime import date
+
+    from letters.accounts import load_accounts
+    from letters.options import Options
+    from letters.pipeline import run_batch
+
+    accounts = load_accounts(str(Path(__file__).parent.parent / "samples" / "accounts_ja.csv")).accounts
+    assert len(accounts) > CHUNK  # letters in two chunks: two workers' copies, without the fix
+    options = Options(
+        outdir=tmp_path / "out",
+        as_of=date(2026, 11, 23),
+        db=f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+        workers=2,
+        archive=False,
+        combined=False,
+        letter_kind="reminder",
+    )
+    monkeypatch.setenv("LETTERS_STATE_DIR", str(tmp_path / "state"))
+    result = run_batch(accounts, options)
+    assert not result.failed and len(result.written) == len(accounts)
+    senders = {id(item.letter.sender) for item in result.written}
+    assert len(senders) == len({item.letter.sender.id for item in result.written})
+    assert all(
+        item.letter.qr and item.letter.qr.startswith("data:image/png;base64,") for item in result.written
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from letters.errors import LettersError, OutputError
 
@@ -17,6 +19,12 @@ def private_dir(path: Path) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so readers see the old file or the whole new one, never half."""
+    atomic_write_with(path, lambda handle: handle.write(data))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Like atomic_write, for a writer that streams into the file (a merged print PDF) rather than
+    building all its bytes in memory first."""
     folder = path.parent
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
@@ -25,7 +33,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp).replace(path)

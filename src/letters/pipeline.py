@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,7 +26,7 @@ from letters.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
 from letters.canonical import letterhead_identity
 from letters.errors import ConfigError, LettersError, OutputError
 from letters.faults import crash_point
-from letters.files import atomic_write, inside, private_dir
+from letters.files import atomic_write, atomic_write_with, inside, private_dir
 from letters.fonts import check_glyphs, visible_text
 from letters.letterhead import Letterhead, find_letterhead
 from letters.mailing import MailingList, build_mailing_lists, write_mailing_lists
@@ -421,16 +420,24 @@ def render_letters(
     jobs: list[_Job] = []
     charsets: dict[str, set[str]] = {}
     items = [(letter, names[letter.id]) for letter in letters]
-    # In batch order (results come as workers finish), so that failures are listed in that order.
-    rounds = sorted(workers.run(_prepare_chunk, (context,), items, _prepare_died), key=lambda r: r[0])
-    for _, (prepared, chars) in rounds:
-        for item in prepared:
-            if isinstance(item, FailedLetter):
-                result.failed.append(item)
-            else:
-                jobs.append(item)
+    own = {letter.id: letter for letter in letters}
+    prepared: list[tuple[int, _Job | FailedLetter]] = []
+    for index, (chunk, chars) in workers.run(_prepare_chunk, (context,), items, _prepare_died):
+        for offset, item in enumerate(chunk):
+            if isinstance(item, _Job):
+                # This process's own letter with the worker's QR code: the worker's copy (its own
+                # letterhead and plan objects, ~5 KB a letter) would be held to the end of the batch.
+                item = replace(item, letter=replace(own[item.letter.id], qr=item.letter.qr))
+            prepared.append((index + offset, item))
         for lang, found in chars.items():
             charsets.setdefault(lang, set()).update(found)
+    # In batch order (results come as workers finish), so that failures are listed in that order.
+    for _, item in sorted(prepared, key=lambda pair: pair[0]):
+        if isinstance(item, FailedLetter):
+            result.failed.append(item)
+        else:
+            jobs.append(item)
+    del prepared, own
     with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
         fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
         by_id = {job.letter.id: job for job in jobs}
@@ -822,12 +829,16 @@ def write_combined(written: Sequence[WrittenLetter], outdir: Path, batch_id: str
                 if len(letter.pages) % 2 == 1:
                     box = letter.pages[-1].mediabox
                     merged.add_blank_page(page_size=(float(box[2] - box[0]), float(box[3] - box[1])))
-            buffer = io.BytesIO()
-            # The file's id from its content: the same letters give the same print file.
-            merged.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            name = f"print_{batch_id}.pdf" if len(parts) == 1 else f"print_{batch_id}_part{number:02d}.pdf"
+            path = inside(outdir, name)
+            # Straight into the file, not through a buffer of the whole part (twice ~20 MB). The
+            # file's id comes from its content: the same letters give the same print file.
+            atomic_write_with(
+                path,
+                lambda handle: merged.save(
+                    handle, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+                ),
+            )
             pages += len(merged.pages)
-        name = f"print_{batch_id}.pdf" if len(parts) == 1 else f"print_{batch_id}_part{number:02d}.pdf"
-        path = inside(outdir, name)
-        atomic_write(path, buffer.getvalue())
         paths.append(path)
     return paths, pages
