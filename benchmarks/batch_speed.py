@@ -173,10 +173,12 @@ def report(
 
 
 def main() -> None:
+    from letters.options import available_cores
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--naive", type=int, default=40, help="letters for the baseline (it is slow)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--varied-names", action="store_true", help="a new ja/zh debtor name per letter")
     args = parser.parse_args()

@@ -208,3 +208,28 @@ def test_letters_back_from_the_workers_share_this_process_objects(
     assert all(
         item.letter.qr and item.letter.qr.startswith("data:image/png;base64,") for item in result.written
     )
+
+
+# --- how many workers by default ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "limit"),
+    [
+        ("max 100000\n", None),
+        ("200000 100000\n", 2),
+        ("150000 100000\n", 2),
+        ("50000 100000\n", 1),
+        (None, None),
+    ],
+)
+def test_default_workers_follow_affinity_and_a_container_cpu_quota(
+    tmp_path: Path, cpu_max: str | None, limit: int | None
+) -> None:
+    from letters.options import available_cores
+
+    if cpu_max is not None:
+        (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")
+    affinity = len(os.sched_getaffinity(0))
+    expected = affinity if limit is None else min(affinity, limit)
+    assert available_cores(tmp_path) == expected

@@ -331,7 +331,7 @@ def report(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Render processes (default: the number of cores).",
+    help="Render processes (default: the cores this process may use, container CPU limits included).",
 )
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(

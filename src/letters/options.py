@@ -28,6 +28,25 @@ def project_root() -> Path:
     return Path.cwd()
 
 
+def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup v2 CPU quota.
+
+    os.cpu_count() is the host's: in a container limited to 2 CPUs on a 32-core host it would fork
+    32 workers of ~150 MB each, and the out-of-memory killer would end the batch.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = (cgroup / "cpu.max").read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))  # rounded up: 1.5 CPUs → 2
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota: the affinity stands
+    return max(1, cores)
+
+
 @dataclass(frozen=True)
 class Options:
     """Everything a batch run can be told; the CLI builds one of these and nothing else."""
@@ -52,7 +71,7 @@ class Options:
     archive_dir: Path | None = None  # default: OUTDIR/archive
     pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
     operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
+    workers: int = field(default_factory=available_cores)  # render processes
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
     naiyo_docx: bool = False  # also write the e内容証明 Word file
