@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -12,13 +13,13 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from letters import __version__
 from letters.canonical import canonical_json, letter_data
 from letters.errors import LettersError
 from letters.faults import crash_point
-from letters.files import atomic_write, private_dir
+from letters.files import atomic_write, atomic_write_with, private_dir
 
 MANIFEST_SCHEMA = "letters.manifest/1"
 
@@ -123,7 +124,7 @@ def write_archive(
         private_dir(building / "letter-data")
         for letter_id, document in letter_documents.items():
             atomic_write(building / "letter-data" / f"{letter_id}.json", document)
-        atomic_write(building / "manifest.json", manifest_bytes(manifest))
+        atomic_write_with(building / "manifest.json", lambda handle: write_manifest(manifest, handle))
         bagit.make_bag(str(building), bag_info=bag_info, checksums=["sha256"])
         crash_point("bagged")
         for path in building.rglob("*"):
@@ -142,8 +143,14 @@ def write_archive(
     return final
 
 
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    return (json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+def write_manifest(manifest: dict[str, Any], handle: BinaryIO) -> None:
+    """The manifest as JSON, streamed: json.dumps with an indent builds the text from one small
+    string per value first (~6 MB for the 1.7 MB manifest of 1,000 letters, ~10x that at 10,000)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+    json.dump(manifest, text, sort_keys=True, indent=1, ensure_ascii=False)
+    text.write("\n")
+    text.flush()
+    text.detach()  # the file stays open: the caller syncs and closes it
 
 
 def letter_document(letter: Any, templates_root: Path) -> bytes:
