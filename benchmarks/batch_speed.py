@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import statistics
 import tempfile
 import threading
@@ -190,7 +191,11 @@ def main() -> None:
             # not counted in the memory of the batch measured after it.
             with multiprocessing.get_context("fork").Pool(1) as pool:
                 elapsed, sizes = pool.apply(naive, (mixed_accounts(args.naive), Path(tmp)))
+            # The child has ended: its peak RSS is now counted in this process's children's.
+            naive_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             report("naive", elapsed, args.naive, sizes, None)
+            print(f"naive: peak RSS {naive_rss / 1024:.0f} MB (one process; WeasyPrint's default "
+                  "FontConfiguration per letter)")
             naive_rate = args.naive / elapsed
         elapsed, sizes, rss = ours(mixed_accounts(args.letters, args.varied_names), Path(tmp), args.workers)
         report(f"letters (workers={args.workers})", elapsed, args.letters, sizes, rss)
