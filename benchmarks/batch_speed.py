@@ -34,7 +34,9 @@ def mixed_accounts(count: int, varied_names: bool = False) -> list:  # type: ign
     from letters.accounts import load_accounts
     from letters.fonts import coverage
 
-    pools = [load_accounts(str(ROOT / "samples" / f"accounts_{lang}.csv")).accounts for lang in ("ja", "zh", "en")]
+    pools = [
+        load_accounts(str(ROOT / "samples" / f"accounts_{lang}.csv")).accounts for lang in ("ja", "zh", "en")
+    ]
     ideographs = {
         lang: [chr(c) for c in range(0x4E00, 0x9FFF) if c in coverage(family)][:6000]
         for lang, family in (("ja", "Noto Serif CJK JP"), ("zh", "Noto Serif CJK SC"))
@@ -131,9 +133,15 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
         lang = letter.planned.lang
         sheets = [
             weasyprint.CSS(filename=str(options.templates / name))
-            for name in ("letter.css", f"{lang}/{lang}.css", f"envelopes/{envelope_for(letter.sender.paper, lang)}.css")
+            for name in (
+                "letter.css",
+                f"{lang}/{lang}.css",
+                f"envelopes/{envelope_for(letter.sender.paper, lang)}.css",
+            )
         ]
-        data = weasyprint.HTML(string=html, base_url=options.templates.as_uri() + "/").write_pdf(stylesheets=sheets)
+        data = weasyprint.HTML(string=html, base_url=options.templates.as_uri() + "/").write_pdf(
+            stylesheets=sheets
+        )
         sizes.setdefault(lang, []).append(len(data))
     return time.perf_counter() - start, sizes
 
@@ -170,8 +178,10 @@ def report(
             f", peak memory {rss_kb[0] / 1024:.0f} MB (PSS, all processes), largest process "
             f"{rss_kb[1] / 1024:.0f} MB RSS, main process {rss_kb[2] / 1024:.0f} MB RSS"
         )
-    print(f"{name}: {count} letters in {elapsed:.1f} s = {count / elapsed:.2f} letters/s, "
-          f"{1000 * elapsed / count:.0f} ms/letter; per letter: {per_lang}{rss}")
+    print(
+        f"{name}: {count} letters in {elapsed:.1f} s = {count / elapsed:.2f} letters/s, "
+        f"{1000 * elapsed / count:.0f} ms/letter; per letter: {per_lang}{rss}"
+    )
 
 
 def main() -> None:
@@ -194,8 +204,10 @@ def main() -> None:
             # The child has ended: its peak RSS is now counted in this process's children's.
             naive_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             report("naive", elapsed, args.naive, sizes, None)
-            print(f"naive: peak RSS {naive_rss / 1024:.0f} MB (one process; WeasyPrint's default "
-                  "FontConfiguration per letter)")
+            print(
+                f"naive: peak RSS {naive_rss / 1024:.0f} MB (one process; WeasyPrint's default "
+                "FontConfiguration per letter)"
+            )
             naive_rate = args.naive / elapsed
         elapsed, sizes, rss = ours(mixed_accounts(args.letters, args.varied_names), Path(tmp), args.workers)
         report(f"letters (workers={args.workers})", elapsed, args.letters, sizes, rss)
