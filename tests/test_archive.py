@@ -38,6 +38,16 @@ def run_cli(args: list[str], env_extra: dict[str, str] | None = None) -> subproc
     )
 
 
+def recorded_letters(db: str) -> list[str]:
+    """Which of accounts_file's demand letters the ledger has recorded as sent."""
+    ledger = Ledger(db)
+    try:
+        ids = (f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001"))
+        return sorted(ledger.recorded_letters(ids))
+    finally:
+        ledger.close()
+
+
 def render_args(source: Path, out: Path, db: str) -> list[str]:
     return [
         "render",
@@ -200,16 +210,9 @@ def test_unwritable_letter_stops_the_batch_in_one_line_and_a_rerun_finishes_it(
     rerun = run_cli(args)
     assert rerun.returncode == 0, rerun.stderr
     assert len(list(out.glob("0*.pdf"))) == 4
+    assert len(recorded_letters(db)) == 4
     ledger = Ledger(db)
     assert verify_archive(next((out / "archive").iterdir()), ledger) == []
-    assert (
-        len(
-            ledger.recorded_letters(
-                f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001")
-            )
-        )
-        == 4
-    )
     ledger.close()
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from letters.errors import RenderError
-from letters.ledger import Ledger
 from letters.workers import CHUNK, MAX_DEATHS, WorkerPool
-from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
-from tests.test_archive import run_cli
+from tests.conftest import CsvWriter
+from tests.test_archive import accounts_file, recorded_letters, run_cli
 
 # --- the pool, with plain functions (module level: the workers find them by name) ---------------
 
@@ -105,33 +104,10 @@ def test_call_is_tried_again_in_a_fresh_worker(tmp_path: Path) -> None:
 pytestmark_slow = pytest.mark.slow
 
 
-def _accounts(write_csv: CsvWriter) -> Path:
-    return write_csv(
-        [
-            JA_ROW,
-            JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子", "gender": "f"},
-            ZH_ROW,
-            EN_ROW,
-        ]
-    )
-
-
 def _render(source: Path, out: Path, db: str, env: dict[str, str]) -> tuple[int, str]:
     args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
     result = run_cli([*args, "--db", db, "--silent", "--workers", "2"], env)
     return result.returncode, result.stderr
-
-
-def _ledger_letters(db: str) -> list[str]:
-    ledger = Ledger(db)
-    try:
-        return sorted(
-            ledger.recorded_letters(
-                f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001")
-            )
-        )
-    finally:
-        ledger.close()
 
 
 @pytestmark_slow
@@ -140,13 +116,13 @@ def test_batch_survives_a_worker_killed_once(tmp_path: Path, write_csv: CsvWrite
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     out = tmp_path / "out"
     env = {"LETTERS_TEST_KILL_AT": point, "LETTERS_TEST_KILL_ONCE": str(tmp_path / "killed")}
-    code, stderr = _render(_accounts(write_csv), out, db, env)
+    code, stderr = _render(accounts_file(write_csv), out, db, env)
     assert (tmp_path / "killed").exists(), "the fault point was never reached"
     assert code == 0, stderr
     assert "worker process died 1 time(s)" in stderr
     assert len(list(out.glob("0*.pdf"))) == 4
     assert not list(out.glob(".*.part"))
-    assert len(_ledger_letters(db)) == 4
+    assert len(recorded_letters(db)) == 4
 
 
 @pytestmark_slow
@@ -155,7 +131,7 @@ def test_letter_that_kills_every_worker_fails_alone_and_a_rerun_sends_it(
 ) -> None:
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     out = tmp_path / "out"
-    source = _accounts(write_csv)
+    source = accounts_file(write_csv)
     code, stderr = _render(source, out, db, {"LETTERS_TEST_KILL_AT": "render:JA-0002"})
     assert code == 1
     assert "FAILED letter 20261123-demand-JA-0002: its worker process died while rendering it" in stderr
@@ -168,11 +144,11 @@ def test_letter_that_kills_every_worker_fails_alone_and_a_rerun_sends_it(
     (bag,) = (out / "archive").iterdir()
     manifest = json.loads((bag / "data" / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(entry["account_id"] for entry in manifest["letters"]) == ["EN-0001", "JA-0001", "ZH-0001"]
-    assert "JA-0002" not in " ".join(_ledger_letters(db))
+    assert "JA-0002" not in " ".join(recorded_letters(db))
     # The crash was the letter's, not the machine's: without it, a re-run sends that letter only.
     code, stderr = _render(source, out, db, {})
     assert code == 0, stderr
-    assert len(_ledger_letters(db)) == 4
+    assert len(recorded_letters(db)) == 4
     assert len(list(out.glob("0*_JA-0002.pdf"))) == 1
 
 
