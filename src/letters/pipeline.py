@@ -439,32 +439,35 @@ def render_letters(
             jobs.append(item)
     del prepared, own
     with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
-        fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
-        by_id = {job.letter.id: job for job in jobs}
-        for done, finished in enumerate(_render_all(workers, context, jobs, fonts), start=1):
-            job = by_id[finished.letter_id]
-            if finished.path is None:
-                result.failed.append(
-                    FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
-                )
-            else:
-                result.written.append(
-                    WrittenLetter(
-                        job.letter,
-                        finished.path,
-                        finished.pages,
-                        finished.sha256,
-                        finished.size,
-                        job.data_sha256,
-                        job.payload,
-                        job.document,
-                        finished.extra_files,
+        try:
+            fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
+            by_id = {job.letter.id: job for job in jobs}
+            for done, finished in enumerate(_render_all(workers, context, jobs, fonts), start=1):
+                job = by_id[finished.letter_id]
+                if finished.path is None:
+                    result.failed.append(
+                        FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
                     )
-                )
-            if progress is not None:
-                progress(done, len(jobs))
-        # This process's writer goes with the batch's fonts (its copies of them live in font_dir).
-        _drop_writers()
+                else:
+                    result.written.append(
+                        WrittenLetter(
+                            job.letter,
+                            finished.path,
+                            finished.pages,
+                            finished.sha256,
+                            finished.size,
+                            job.data_sha256,
+                            job.payload,
+                            job.document,
+                            finished.extra_files,
+                        )
+                    )
+                if progress is not None:
+                    progress(done, len(jobs))
+        finally:
+            # This process's writer goes with the batch's fonts (its copies of them live in
+            # font_dir), also when the batch stops on an error.
+            _drop_writers()
     result.written.sort(key=lambda item: item.letter.sequence)
 
 
@@ -546,11 +549,16 @@ def _render_all(
 
 def _prepare_died(item: tuple[Letter, str]) -> tuple[list[_Job | FailedLetter], dict[str, set[str]]]:
     letter = item[0]
-    return [FailedLetter(letter.id, letter.account.account_id, f"letter {letter.id}: {DIED}")], {}
+    return [FailedLetter(letter.id, letter.account.account_id, _died(letter))], {}
 
 
 def _render_died(job: _Job) -> list[_Done]:
-    return [_Done(job.letter.id, None, 0, "", 0, f"letter {job.letter.id}: {DIED}")]
+    return [_Done(job.letter.id, None, 0, "", 0, _died(job.letter))]
+
+
+def _died(letter: Letter) -> str:
+    """Why a letter failed whose worker died with it even when it was rendered alone."""
+    return f"letter {letter.id}: {DIED}"
 
 
 def _prepare_chunk(
