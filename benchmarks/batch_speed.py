@@ -31,8 +31,8 @@ def mixed_accounts(count: int, varied_names: bool = False) -> list:  # type: ign
     """
     import random
 
-    from letters.accounts import load_accounts
-    from letters.fonts import coverage
+    from letters.intake.validate import load_accounts
+    from letters.pdf.fonts import coverage
 
     pools = [
         load_accounts(str(ROOT / "samples" / f"accounts_{lang}.csv")).accounts for lang in ("ja", "zh", "en")
@@ -119,10 +119,10 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
     """The baseline: one ``HTML(...).write_pdf()`` per letter, WeasyPrint's defaults, same templates."""
     import weasyprint
 
-    from letters.options import Options
-    from letters.pipeline import build_letters, make_plan
-    from letters.policy import Policy
-    from letters.render_html import envelope_for, render_html
+    from letters.batch.options import Options
+    from letters.batch.pipeline import build_letters, make_plan
+    from letters.decide.policy import Policy
+    from letters.compose.render_html import envelope_for, render_html
 
     options = Options(as_of=date(2026, 11, 23), db=f"sqlite:///{out / 'naive.sqlite'}")
     letters, _ = build_letters(make_plan(accounts, options, Policy()), options, Policy())
@@ -147,8 +147,8 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
 
 
 def ours(accounts: list, out: Path, workers: int) -> tuple[float, dict[str, list[int]], tuple[int, int, int]]:  # type: ignore[type-arg]
-    from letters.options import Options
-    from letters.pipeline import run_batch
+    from letters.batch.options import Options
+    from letters.batch.pipeline import run_batch
 
     options = Options(
         outdir=out / "letters",
@@ -185,7 +185,7 @@ def report(
 
 
 def main() -> None:
-    from letters.options import available_cores
+    from letters.batch.options import available_cores
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=1000)

@@ -37,13 +37,13 @@ class Job:
 
 def render_jobs(count: int) -> list[Job]:
     """``count`` letters' HTML, cycling through the ja, zh and en samples, each with its own account id."""
-    from letters.accounts import load_accounts
-    from letters.canonical import data_sha256
-    from letters.options import Options
-    from letters.pipeline import build_letters, make_plan
-    from letters.policy import load_policy
-    from letters.qr import qr_data_url, verification_payload
-    from letters.render_html import envelope_for, render_html
+    from letters.intake.validate import load_accounts
+    from letters.compose.canonical import data_sha256
+    from letters.batch.options import Options
+    from letters.batch.pipeline import build_letters, make_plan
+    from letters.decide.policy import load_policy
+    from letters.compose.qr import qr_data_url, verification_payload
+    from letters.compose.render_html import envelope_for, render_html
 
     pools = [
         load_accounts(str(ROOT / "samples" / f"accounts_{lang}.csv")).accounts for lang in ("ja", "zh", "en")
@@ -79,7 +79,7 @@ def render_jobs(count: int) -> list[Job]:
 
 def time_writes(writer: object, jobs: list[Job], *, fresh: bool = False) -> dict[str, list[float]]:
     """Seconds per letter by language; ``fresh`` drops the writer's caches before every letter."""
-    from letters.docx_writer import DocxWriter
+    from letters.docx.writer import DocxWriter
 
     assert isinstance(writer, DocxWriter)
     times: dict[str, list[float]] = {}
@@ -142,7 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     # Law-firm letter references come from a counter in the state folder: never touch the user's.
     os.environ["LETTERS_STATE_DIR"] = tempfile.mkdtemp(prefix="letters-bench-")
-    from letters.docx_writer import DocxWriter
+    from letters.docx.writer import DocxWriter
 
     started = time.perf_counter()
     jobs = render_jobs(args.letters)

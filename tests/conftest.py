@@ -131,7 +131,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL, or run `make test` as root)")
     from sqlalchemy import create_engine
 
-    from letters.ledger import metadata
+    from letters.evidence.ledger import metadata
 
     engine = create_engine(url)
     metadata.drop_all(engine)  # tests share one server database: start each from empty tables

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from letters.accounts import Account, Address
+from letters.intake.accounts import Account, Address
 
 _BASE = {
     "ja": Account(

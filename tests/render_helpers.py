@@ -7,12 +7,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from letters.options import Options
-from letters.pdf import PdfResult, PdfWriter
-from letters.pipeline import build_letters, letter_fields, make_plan
-from letters.policy import Policy
-from letters.render_html import Letter, envelope_for, letter_context
-from letters.templates import load_template
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, letter_fields, make_plan
+from letters.compose.render_html import Letter, envelope_for, letter_context
+from letters.compose.templates import load_template
+from letters.decide.policy import Policy
+from letters.pdf.writer import PdfResult, PdfWriter
 from tests.conftest import ROOT
 from tests.helpers import make_account
 

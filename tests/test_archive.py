@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from letters.archive import verify_archive
-from letters.ledger import Ledger
+from letters.evidence.archive import verify_archive
+from letters.evidence.ledger import Ledger
 from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
 
 pytestmark = pytest.mark.slow

@@ -17,11 +17,11 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from letters import batch_fonts
-from letters.batch_fonts import subset_face
-from letters.fonts import find_face
-from letters.options import Options
-from letters.pipeline import run_batch
+from letters.batch.options import Options
+from letters.batch.pipeline import run_batch
+from letters.pdf import batch_fonts
+from letters.pdf.batch_fonts import subset_face
+from letters.pdf.fonts import find_face
 from tests.helpers import ghostscript_difference, make_account
 
 TEXT = "お支払いのお願い 山田太郎様 東京都新宿区西新宿 請求金額 ¥120,000 ABC-123 催告书 人民币 贰拾万元"

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from letters.bundle import BundleResult, build_bundle
-from letters.bundle_sources import listing_pages
+from letters.batch.options import project_root
 from letters.errors import LettersError
-from letters.ledger import Ledger
-from letters.options import project_root
+from letters.evidence.bundle.build import BundleResult, build_bundle
+from letters.evidence.bundle.sources import listing_pages
+from letters.evidence.ledger import Ledger
 from tests.conftest import JA_ROW, csv_text
 
 pytestmark = pytest.mark.slow
@@ -342,7 +342,7 @@ def test_mailing_list_pages_are_found_by_number(tmp_path: Path) -> None:
 
 def cli_group() -> click.Group:
     from letters.cli import LettersGroup
-    from letters.cli_bundle import bundle as bundle_command
+    from letters.cli.evidence import bundle as bundle_command
 
     group = LettersGroup(name="letters")
     group.add_command(bundle_command)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from letters import compact_fonts
-from letters.batch_fonts import prepare_batch_fonts
-from letters.fonts import coverage, visible_text
-from letters.options import Options
-from letters.pdf import PdfWriter
-from letters.pipeline import build_letters, letter_fields, make_plan
-from letters.policy import Policy
-from letters.render_html import Letter, envelope_for, render_html
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, letter_fields, make_plan
+from letters.compose.render_html import Letter, envelope_for, render_html
+from letters.decide.policy import Policy
+from letters.pdf import compact_fonts
+from letters.pdf.batch_fonts import prepare_batch_fonts
+from letters.pdf.fonts import coverage, visible_text
+from letters.pdf.writer import PdfWriter
 from tests.helpers import ghostscript_difference, make_account
 
 AS_OF = date(2026, 11, 23)

@@ -17,15 +17,15 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from letters.canonical import data_sha256
-from letters.docx_writer import DocxWriter
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, letter_fields, make_plan
+from letters.compose.canonical import data_sha256
+from letters.compose.qr import qr_data_url, verification_payload
+from letters.compose.render_html import Letter, envelope_for, render_html
+from letters.decide.policy import load_policy
+from letters.docx.writer import DocxWriter
 from letters.errors import RenderError
-from letters.options import Options
-from letters.pdf import PdfWriter
-from letters.pipeline import build_letters, letter_fields, make_plan
-from letters.policy import load_policy
-from letters.qr import qr_data_url, verification_payload
-from letters.render_html import Letter, envelope_for, render_html
+from letters.pdf.writer import PdfWriter
 from tests.conftest import ROOT
 from tests.helpers import make_account
 

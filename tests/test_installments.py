@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from letters.errors import RenderError
-from letters.installments import (
+from letters.compose.locale import format_money
+from letters.compose.payment_plan import extra_context
+from letters.decide.installments import (
     MAX_INSTALLMENTS,
     add_months,
     due_dates,
-    extra_context,
     payment_plan,
     schedule,
 )
-from letters.locale import format_money
+from letters.errors import RenderError
 from tests.helpers import pdftotext
 from tests.render_helpers import letter_for, letter_pdf, render_with
 

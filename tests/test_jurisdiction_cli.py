@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from letters.batch.options import Options
+from letters.batch.pipeline import run_batch
 from letters.cli import cli
-from letters.options import Options
-from letters.pipeline import run_batch
 from tests.conftest import EN_ROW, JA_ROW, CsvWriter
 from tests.helpers import make_account, pdftotext
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from letters.ledger import GENESIS, Ledger, LetterRecord
+from letters.evidence.ledger import GENESIS, Ledger, LetterRecord
 
 
 def record(letter_id: str, batch_id: str, account: str = "A-1", kind: str = "demand") -> LetterRecord:
@@ -81,7 +81,7 @@ def test_deleted_letter_row_and_removed_batch(db_url: str) -> None:
 def test_each_letter_once(db_url: str) -> None:
     import pytest
 
-    from letters.ledger import LedgerError
+    from letters.evidence.ledger import LedgerError
 
     ledger = Ledger(db_url)
     ledger.record_batch(batch("B1", 1), [record("L1", "B1")])

@@ -6,9 +6,7 @@ from datetime import date
 
 import pytest
 
-from letters.accounts import Account, Address
-from letters.errors import ConfigError
-from letters.limitation import (
+from letters.decide.limitation import (
     LimitationSettings,
     add_years,
     expiry,
@@ -16,6 +14,8 @@ from letters.limitation import (
     load_settings,
     report_rows,
 )
+from letters.errors import ConfigError
+from letters.intake.accounts import Account, Address
 from tests.helpers import make_account
 
 DUE = date(2026, 9, 30)  # the helper accounts' due date

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from letters.locale import CAPITAL_LIMIT, chinese_capital, format_date, format_money
+from letters.compose.locale import CAPITAL_LIMIT, chinese_capital, format_date, format_money
 
 # --- chinese_capital -------------------------------------------------------------------------------
 

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from letters.mailing import DEFAULT_POSTAGE, build_mailing_lists, carrier_for, mailing_csv
-from letters.mailing_rates import Postage
-from letters.options import Options
-from letters.pipeline import build_letters, make_plan, run_batch
-from letters.policy import Policy
-from letters.postal import make_jp, make_s10, make_usps
-from letters.render_html import Letter
-from letters.tracking import TrackingSetup
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, make_plan, run_batch
+from letters.carriers.numbers import make_jp, make_s10, make_usps
+from letters.carriers.postage import Postage
+from letters.carriers.table import DEFAULT_POSTAGE, carrier_for
+from letters.compose.render_html import Letter
+from letters.decide.policy import Policy
+from letters.post.mailing import build_mailing_lists, mailing_csv
+from letters.post.tracking import TrackingSetup
 from tests.helpers import make_account, pdftotext
 
 AS_OF = date(2026, 11, 23)

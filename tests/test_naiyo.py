@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.errors import ConfigError, LayoutError
-from letters.naiyo import (
+from letters.batch.pipeline import letter_fields
+from letters.compose.naiyo import (
     GRIDS,
     NAIYO_STYLESHEETS,
     build_document,
@@ -24,9 +24,9 @@ from letters.naiyo import (
     parse_grid,
     render_naiyo_html,
 )
-from letters.naiyo_docx import GEOMETRY, naiyo_docx, write_naiyo_docx
-from letters.pipeline import letter_fields
-from letters.render_html import Letter
+from letters.compose.render_html import Letter
+from letters.docx.naiyo import GEOMETRY, naiyo_docx, write_naiyo_docx
+from letters.errors import ConfigError, LayoutError
 from tests.helpers import pdftotext
 from tests.render_helpers import TEMPLATES, letter_for, writer
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from letters.parse import parse_amount, parse_date
+from letters.intake.parse import parse_amount, parse_date
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from letters.accounts import Account
-from letters.options import Options
-from letters.pipeline import BatchResult, run_batch
+from letters.batch.options import Options
+from letters.batch.pipeline import BatchResult, run_batch
+from letters.intake.accounts import Account
 from tests.conftest import ROOT
 from tests.helpers import make_account, pdffonts, pdftotext
 
@@ -201,7 +201,7 @@ def test_combined_print_pdf_starts_every_letter_on_an_odd_page(tmp_path: Path) -
 
 def test_missing_font_is_a_setup_error_naming_the_package() -> None:
     from letters.errors import SetupError
-    from letters.fonts import find_face
+    from letters.pdf.fonts import find_face
 
     with pytest.raises(SetupError) as info:
         find_face("Liberation Serif Nonexistent")

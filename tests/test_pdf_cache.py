@@ -8,8 +8,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from letters.pdf import PdfWriter
-from letters.qr import qr_data_url
+from letters.compose.qr import qr_data_url
+from letters.pdf.writer import PdfWriter
 from tests.conftest import ROOT
 
 SEAL = (ROOT / "letterheads" / "sakura-finance" / "seal.png").as_uri()

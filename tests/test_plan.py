@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from letters.accounts import Account
+from letters.decide.plan import plan_letters
+from letters.decide.policy import Policy, load_policy
 from letters.errors import ConfigError
-from letters.plan import plan_letters
-from letters.policy import Policy, load_policy
+from letters.intake.accounts import Account
 from tests.helpers import make_account
 
 AS_OF = date(2026, 11, 23)

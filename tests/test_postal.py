@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from letters.postal import (
+from letters.carriers.numbers import (
     TrackingNumber,
     jp_check_digit,
     make_jp,

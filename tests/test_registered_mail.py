@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, make_plan
+from letters.carriers.numbers import make_jp, make_s10
+from letters.compose.render_html import Letter
+from letters.decide.policy import Policy
 from letters.errors import ConfigError, LettersError, ValidationError
-from letters.ledger import Ledger
-from letters.options import Options
-from letters.pipeline import build_letters, make_plan
-from letters.policy import Policy
-from letters.postal import make_jp, make_s10
-from letters.render_html import Letter
-from letters.tracking import TrackingSetup, assign_tracking, label_for, parse_range
+from letters.evidence.ledger import Ledger
+from letters.post.tracking import TrackingSetup, assign_tracking, label_for, parse_range
 from tests.helpers import make_account
 
 AS_OF = date(2026, 11, 23)
@@ -72,7 +72,7 @@ def test_pool_exhaustion_is_an_error_and_assigns_nothing(tmp_path: Path, ledger:
 
 
 def test_bad_number_in_pool_names_line_and_expected_digit(tmp_path: Path) -> None:
-    from letters.tracking import load_pool
+    from letters.post.tracking import load_pool
 
     good = make_s10("RR", 12345600, "JP").number
     bad = good[:10] + str((int(good[10]) + 1) % 10) + good[11:]
@@ -129,7 +129,7 @@ def test_labels(lang: str, number: object, service: str, label: str) -> None:
 
 
 def test_delivery_import_records_and_reports_unknown(tmp_path: Path, ledger: Ledger) -> None:
-    from letters.delivery import import_events
+    from letters.post.delivery import import_events
 
     setup = TrackingSetup("range", range_prefix="RR", range_start=500, range_country="JP")
     letters = assign_tracking(letters_for("A"), setup, ledger)
@@ -150,7 +150,7 @@ def test_delivery_import_records_and_reports_unknown(tmp_path: Path, ledger: Led
 
 
 def test_delivery_import_bad_rows_name_row_and_column(tmp_path: Path, ledger: Ledger) -> None:
-    from letters.delivery import import_events
+    from letters.post.delivery import import_events
 
     report = tmp_path / "events.csv"
     report.write_text(

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.options import Options
+from letters.batch.pipeline import build_letters, make_plan
+from letters.compose.letterhead import find_letterhead
+from letters.compose.render_html import Letter, render_html, safe_name
+from letters.decide.policy import Policy
 from letters.errors import TemplateError
-from letters.letterhead import find_letterhead
-from letters.options import Options
-from letters.pipeline import build_letters, make_plan
-from letters.policy import Policy
-from letters.render_html import Letter, render_html, safe_name
 from tests.conftest import ROOT
 from tests.helpers import make_account
 

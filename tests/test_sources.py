@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from letters.accounts import load_accounts
 from letters.errors import InputError
-from letters.sources import read_table
+from letters.intake.sources import read_table
+from letters.intake.validate import load_accounts
 from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter, csv_text
 
 
@@ -90,7 +90,7 @@ def test_json_lines_reports_line_numbers(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = read_table(str(path))
     assert [row.number for row in table.rows] == [1, 3]
-    from letters.validate import validate_file
+    from letters.intake.validate import validate_file
 
     report = validate_file(str(path))
     assert [str(p) for p in report.problems] == [
@@ -129,7 +129,7 @@ def test_xlsx_numeric_postal_code_is_refused(tmp_path: Path) -> None:
     sheet.append([2134 if col == "postal_code" else EN_ROW[col] for col in EN_ROW])
     path = tmp_path / "accounts.xlsx"
     book.save(path)
-    from letters.validate import validate_file
+    from letters.intake.validate import validate_file
 
     problems = [str(p) for p in validate_file(str(path)).problems]
     assert problems == [
@@ -159,7 +159,7 @@ def test_multiline_cell_counts_as_one_excel_row(write_csv: CsvWriter) -> None:
         JA_ROW | {"account_id": "JA-3", "currency": "ZZZ"},
     ]
     path = write_csv(rows)
-    from letters.validate import validate_file
+    from letters.intake.validate import validate_file
 
     problems = validate_file(str(path)).problems
     assert [(p.row, p.column) for p in problems] == [(3, "attention"), (4, "currency")]

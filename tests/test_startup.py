@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from letters import fontconfig
-from letters.fonts import FONT_STACKS, find_face
-from letters.weasy import _find_in_linker_cache
+from letters.pdf import fontconfig
+from letters.pdf.fonts import FONT_STACKS, find_face
+from letters.pdf.weasy import _find_in_linker_cache
 from tests.conftest import ROOT
 
 LETTERS = Path(sys.executable).with_name("letters")
@@ -93,8 +93,8 @@ def test_main_process_never_imports_weasyprint_for_a_batch(tmp_path: Path) -> No
 import sys
 from datetime import date
 from pathlib import Path
-from letters.options import Options
-from letters.pipeline import run_batch
+from letters.batch.options import Options
+from letters.batch.pipeline import run_batch
 from tests.helpers import make_account
 options = Options(as_of=date(2026, 11, 23), outdir=Path({str(tmp_path / "out")!r}), workers=2)
 result = run_batch([make_account("ja")], options)
@@ -145,7 +145,7 @@ def test_linker_cache_lookup_misses_like_find_library() -> None:
 def test_font_versions_read_with_harfbuzz_match_fonttools() -> None:
     from fontTools.ttLib import TTFont
 
-    from letters.archive import font_versions
+    from letters.evidence.archive import font_versions
 
     fonts = font_versions()
     assert {entry["family"] for entry in fonts} == {f for stack in FONT_STACKS.values() for f in stack}
@@ -160,7 +160,7 @@ def test_font_versions_read_with_harfbuzz_match_fonttools() -> None:
 def test_a_pdf_writer_is_released_with_its_last_reference() -> None:
     """Its parsed stylesheets live on the writer: a cache on the method kept every writer (and its
     FontConfiguration) alive for the life of the process."""
-    from letters.pdf import PdfWriter
+    from letters.pdf.writer import PdfWriter
 
     writer = PdfWriter(ROOT / "templates", ROOT / "letterheads")
     assert writer.stylesheets(("letter.css",)) is writer.stylesheets(("letter.css",))
@@ -177,8 +177,8 @@ import sys
 from datetime import date
 from pathlib import Path
 from letters.errors import SetupError
-from letters.options import Options
-from letters.pipeline import run_batch
+from letters.batch.options import Options
+from letters.batch.pipeline import run_batch
 from tests.helpers import make_account
 sys.modules["weasyprint"] = None  # as if WeasyPrint's libraries were missing
 options = Options(as_of=date(2026, 11, 23), outdir=Path({str(tmp_path / "out")!r}), workers=2)

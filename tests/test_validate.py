@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.accounts import load_accounts
 from letters.errors import ValidationError
-from letters.validate import validate_file
+from letters.intake.validate import load_accounts, validate_file
 from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from letters.errors import RenderError
-from letters.render_html import Letter
-from letters.validation_notice import (
+from letters.compose.render_html import Letter
+from letters.compose.validation_notice import (
     extra_context,
     notice_figures,
     truncated_account_number,
     validation_notice,
 )
+from letters.errors import RenderError
 from tests.helpers import make_account, pdftotext
 from tests.render_helpers import AS_OF, letter_for, letter_pdf, render_with
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.workers import CHUNK, MAX_DEATHS, WorkerPool
 from letters.errors import RenderError
-from letters.workers import CHUNK, MAX_DEATHS, WorkerPool
 from tests.conftest import CsvWriter
 from tests.test_archive import accounts_file, recorded_letters, run_cli
 
@@ -161,9 +161,9 @@ def test_letters_back_from_the_workers_share_this_process_objects(
     and plan objects, ~5 KB a letter held to the end of the batch)."""
     from datetime import date
 
-    from letters.accounts import load_accounts
-    from letters.options import Options
-    from letters.pipeline import run_batch
+    from letters.batch.options import Options
+    from letters.batch.pipeline import run_batch
+    from letters.intake.validate import load_accounts
 
     accounts = load_accounts(str(Path(__file__).parent.parent / "samples" / "accounts_ja.csv")).accounts
     assert len(accounts) > CHUNK  # letters in two chunks: two workers' copies, without the fix
@@ -202,7 +202,7 @@ def test_letters_back_from_the_workers_share_this_process_objects(
 def test_default_workers_follow_affinity_and_a_container_cpu_quota(
     tmp_path: Path, cpu_max: str | None, limit: int | None
 ) -> None:
-    from letters.options import available_cores
+    from letters.batch.options import available_cores
 
     if cpu_max is not None:
         (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")

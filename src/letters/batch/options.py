@@ -1,0 +1,117 @@
+"""The one options object shared by the CLI and the library API, with its defaults in one place."""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from letters.compose.qr import check_pattern
+from letters.errors import ConfigError
+from letters.post.tracking import TrackingSetup
+
+FORMATS = ("pdf", "docx")
+NAME_FIELDS = frozenset({"date", "lang", "kind", "account", "seq", "id"})
+DEFAULT_NAME_PATTERN = "{seq}_{lang}_{kind}_{account}"
+
+
+def project_root() -> Path:
+    """Where templates/ and letterheads/ live: $LETTERS_HOME, else the source checkout, else cwd."""
+    explicit = os.environ.get("LETTERS_HOME")
+    if explicit:
+        return Path(explicit)
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / "templates").is_dir() and (checkout / "letterheads").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup v2 CPU quota.
+
+    os.cpu_count() is the host's: in a container limited to 2 CPUs on a 32-core host it would fork
+    32 workers of ~150 MB each, and the out-of-memory killer would end the batch.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = (cgroup / "cpu.max").read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))  # rounded up: 1.5 CPUs → 2
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota: the affinity stands
+    return max(1, cores)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a batch run can be told; the CLI builds one of these and nothing else."""
+
+    outdir: Path = Path("out")
+    templates: Path = field(default_factory=lambda: project_root() / "templates")
+    letterheads: Path = field(default_factory=lambda: project_root() / "letterheads")
+    policy: Path | None = None
+    as_of: date | None = None  # None: today
+    letter_kind: str | None = None  # force one kind for every account (--letter)
+    lang: str | None = None  # force one language (--lang)
+    formats: tuple[str, ...] = ("pdf",)
+    name_pattern: str = DEFAULT_NAME_PATTERN
+    combined: bool = True  # also write one print PDF for the batch (duplex: letters start on odd pages)
+    era_dates: bool | None = None  # None: as the policy says
+    strict: bool = True  # WeasyPrint warnings fail the letter
+    qr: bool = True  # print a verification QR code (letter id + SHA-256 of its data) on each letter
+    qr_pattern: str = "LETTERS:1:{id}:{sha256}"  # or a URL such as https://verify.example/{id}?h={sha256}
+    tracking: TrackingSetup | None = None  # registered-mail numbers: None = not sent registered
+    db: str | None = None  # ledger URL (default: SQLite in the state folder)
+    archive: bool = True  # BagIt bag + manifest + ledger record per batch
+    archive_dir: Path | None = None  # default: OUTDIR/archive
+    pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
+    operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
+    workers: int = field(default_factory=available_cores)  # render processes
+    batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
+    naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
+    naiyo_docx: bool = False  # also write the e内容証明 Word file
+    installments: int | None = None  # payment-plan letters: number of installments
+    first_due: date | None = None  # payment-plan: first installment (default: the pay-by date)
+    every: str = "monthly"  # payment-plan: monthly, biweekly or weekly
+    validation_days: int = 35  # validation notice: period end = letter date + this
+    spanish: bool = True  # validation notice: the Spanish-language offer line
+    dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
+
+    def __post_init__(self) -> None:
+        if not self.formats:
+            raise ConfigError("no output format: choose pdf, docx or pdf,docx")
+        if "pdf" not in self.formats:
+            # The PDF is the letter that is printed, mailed, hashed and archived; DOCX comes with it.
+            raise ConfigError("pdf is always written: use --format pdf or --format pdf,docx")
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown:
+            raise ConfigError(
+                f"unknown output format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+            )
+        check_name_pattern(self.name_pattern)
+        check_pattern(self.qr_pattern)
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, not {self.workers}")
+
+
+def check_name_pattern(pattern: str) -> None:
+    """Only the documented fields may appear in a file-name pattern, and no path separators."""
+    if "/" in pattern or "\\" in pattern:
+        raise ConfigError(f"name pattern {pattern!r} may not contain / or \\")
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        raise ConfigError(f"name pattern {pattern!r}: {exc}") from None
+    unknown = sorted(set(fields) - NAME_FIELDS)
+    if unknown:
+        raise ConfigError(
+            f"name pattern {pattern!r}: unknown field(s) {', '.join(unknown)}; "
+            f"use {', '.join('{' + f + '}' for f in sorted(NAME_FIELDS))}"
+        )
+    if not fields:
+        raise ConfigError(f"name pattern {pattern!r} has no field, so every letter would get the same name")

@@ -1,0 +1,620 @@
+"""Lay a Japanese demand out on a 内容証明 grid: Japan Post's character count → lines → pages → copies.
+
+内容証明 (content-certified mail): the post office keeps a copy (謄本) of the text, so each sheet of
+the copies must hold at most a fixed grid of characters.  Horizontal writing allows three grids —
+26 characters × 20 lines, 20 × 26 or 13 × 40 — and a letter may run to several sheets.
+
+How characters are counted (Japan Post's rules for 内容証明, as published and as practitioners
+apply them).  Where the rules leave room, this module counts HIGH: a text that fits our count
+also fits the post office's, never the other way round.
+
+1. Every character counts one: kana, kanji, digits (each digit, half- or full-width), Latin
+   letters (each letter; Japan Post accepts them only in proper nouns, which is not checked),
+   punctuation (、。，．), and every symbol (%, &, -, ・, ～, ¥, △ …).
+2. A space counts one (it takes a cell of the grid; Japan Post may not count spaces at all).
+3. Brackets count one per pair: an opening bracket counts one, on its own line, and its closing
+   partner is free — also when the pair spans lines (the pair belongs to the opening bracket's
+   line).  Pairs: 「」 『』 （） () ［］ [] ｛｝ {} 〔〕 【】 〈〉 《》 “” ‘’ ｢｣ 〖〗 〘〙 〚〛.
+   A closing bracket without its opening partner (カ）サクラ, an abbreviation of 株式会社) counts
+   one, and so does an opening bracket never closed.  Pairs must nest: a closing bracket that does
+   not close the innermost open bracket counts one.
+4. Characters made of several count their parts: ㎡ (m, 2) 2, ㎏ 2, ㍑ (リットル) 4, ⅳ 2,
+   ½ 3; a bracketed character counts as its contents plus one for the pair: ㈱ 2, ⑴ 2, ⑽ 3.
+5. Framed (circled, squared) characters count their contents plus one for the frame: ① 2, ⑩ 3,
+   ㊙ 2, ❶ 2.
+6. Not applied, on purpose: Japan Post counts an enclosed or bracketed sequence mark at the head
+   of an item (①役員会, (1)町内のおしらせ) as one character.  We count it as two, which is never less.
+7. Combining marks (゙ U+3099), variation selectors and zero-width format characters belong to the
+   character before them and count nothing.  A line break counts nothing; a blank line still takes
+   a line of the grid (Japan Post does not count blank lines: again never less).
+
+How the text is laid out (`layout`):
+
+- every paragraph starts a new line, and so does a newline inside a paragraph;
+- a run of Latin letters and digits with its inner separators (120,000 / SK-2024-00123 / 3.5) is
+  never split; one longer than a line is a LayoutError naming the page and line;
+- 禁則 (line-breaking rules): a closing bracket never starts a line — being free, it stays on the line
+  of the character before it even when that line is full, the one case where a line holds more
+  glyphs than the grid has cells (its count is still within the grid); 、。，．・：；？！ ー 々 ～,
+  small kana and % do not start a line: the character before them moves down with them (追い出し;
+  ぶら下げ, hanging punctuation in the margin, would exceed the count); an opening bracket does not
+  end a line.  Where moving down cannot work (a full-line run of digits), the rule gives way;
+- a space (half- or full-width) that would start a continuation line is dropped: a separator, not
+  an indent (indents only open paragraphs).
+
+What the post office needs, and what the PDF holds (`build_document`, templates/ja/naiyo.html):
+
+- three identical copies: 受取人送付用 (the 内容文書 mailed to the recipient), 差出人保管用 and
+  郵便局保管用 (the two 謄本).  The PDF holds a cover sheet (差出しの手引き, not mailed: which PDF pages
+  are which copy, how to join the sheets, how to mail) and then the document three times, each
+  copy starting on a new sheet.  The copies carry no label, page number, logo, seal image or QR
+  code: anything on the sheet is part of the certified text, and the copies must be identical;
+- sheets of one copy are stapled and joined by the sender's seal across each join (契印): the
+  cover says which (「1枚目と2枚目のつづり目に契印」);
+- print single-sided: both sides of a sheet together may hold only one grid's worth;
+- the text ends with the date, the sender's and the recipient's address and name (the envelope
+  must repeat them exactly); the space below the grid on every sheet stays blank for the post
+  office's certification stamp (郵便認証司の証明文).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from letters.compose.render_html import Letter
+from letters.errors import ConfigError, LayoutError, LettersError, RenderError, TemplateError
+
+Grid = tuple[int, int]  # (characters per line, lines per sheet)
+GRIDS: dict[str, Grid] = {"26x20": (26, 20), "20x26": (20, 26), "13x40": (13, 40)}
+DEFAULT_GRID: Grid = GRIDS["26x20"]
+NAIYO_KINDS = ("demand", "lawyer")
+NAIYO_STYLESHEETS = ("ja/naiyo.css",)
+COPY_LABELS = ("受取人送付用（内容文書）", "差出人保管用（謄本）", "郵便局保管用（謄本）")
+
+_PAIRS = {
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "［": "］",
+    "[": "]",
+    "｛": "｝",
+    "{": "}",
+    "〔": "〕",
+    "【": "】",
+    "〈": "〉",
+    "《": "》",
+    "“": "”",
+    "‘": "’",
+    "｢": "｣",
+    "〖": "〗",
+    "〘": "〙",
+    "〚": "〛",
+}
+_OPENERS = frozenset(_PAIRS)
+_CLOSERS = frozenset(_PAIRS.values())
+_NO_LINE_START = _CLOSERS | frozenset(
+    "、。，．,.・：:；;？?！!ー‐゠〜～…‥々〻ゝゞヽヾ%％℃°′″"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+)
+_SPACES = frozenset(" \u3000")  # dropped where they would start a continuation line
+_WORD_JOINERS = frozenset(".,-/:@_'&+#")  # inside a run of letters and digits: 120,000 SK-2024 a@b.jp
+
+
+def parse_grid(text: str) -> Grid:
+    """A grid named as on the command line: 26x20, 20x26 or 13x40 (characters × lines)."""
+    name = text.strip().lower().replace("×", "x")
+    if name not in GRIDS:
+        raise ConfigError(f"内容証明 grid {text!r}: use one of {', '.join(GRIDS)} (characters × lines)")
+    return GRIDS[name]
+
+
+def grid_name(grid: Grid) -> str:
+    return f"{grid[0]}x{grid[1]}"
+
+
+def check_grid(grid: Grid) -> Grid:
+    """A grid no larger than one of Japan Post's (fewer characters or lines are allowed: 以内)."""
+    chars, lines = grid
+    if chars < 1 or lines < 1 or not any(chars <= c and lines <= n for c, n in GRIDS.values()):
+        raise ConfigError(
+            f"内容証明 grid {chars}x{lines} is larger than Japan Post allows; use {', '.join(GRIDS)} or less"
+        )
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+
+
+def _joins_previous(char: str) -> bool:
+    # Combining marks (゙ U+3099), variation selectors (Mn) and format characters (ZWJ, ZWSP).
+    return unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
+def glyphs(text: str) -> list[str]:
+    """The text as the characters a reader sees: each with its combining marks attached."""
+    out: list[str] = []
+    for char in text:
+        if out and _joins_previous(char):
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+def _count_plain(text: str) -> int:
+    """Count a short string with its own bracket pairs (the parts of ⑴ or ㈱)."""
+    stack: list[str] = []
+    return sum(_weigh(glyph, stack) for glyph in glyphs(text))
+
+
+def _framed_contents(char: str) -> int | None:
+    """Characters inside a frame with no compatibility mapping (❶, ⓫): how many it frames."""
+    name = unicodedata.name(char, "")
+    if "CIRCLED" not in name and "SQUARED" not in name:
+        return None
+    value = unicodedata.numeric(char, None)
+    if value is not None and value == int(value):
+        return len(str(int(value)))
+    return 1
+
+
+def _base_weight(glyph: str) -> int:
+    """Japan Post's count for one character that is not a bracket (rules 1, 2, 4, 5, 7)."""
+    char = glyph[0]
+    if unicodedata.category(char) == "Cf":
+        return 0
+    if char.isspace():
+        return 1
+    decomposition = unicodedata.decomposition(char)
+    folded = unicodedata.normalize("NFKC", char)
+    if decomposition.startswith("<circle>"):
+        return _count_plain(folded) + 1  # contents + the frame
+    if decomposition.startswith("<square>") and len(folded) == 1:
+        return 2  # one character in a square frame
+    if decomposition.startswith("<"):
+        # Compatibility characters count what they are made of: ㎡ → m2, ㈱ → (株), ｶ → カ, Ａ → A.
+        return max(1, _count_plain(folded))
+    framed = _framed_contents(char)
+    if framed is not None:
+        return framed + 1
+    return 1
+
+
+def _weigh(glyph: str, stack: list[str]) -> int:
+    """One glyph's count; ``stack`` holds the brackets still open before it (rule 3)."""
+    char = glyph[0]
+    if char in _OPENERS:
+        stack.append(char)
+        return 1
+    if char in _CLOSERS:
+        if stack and _PAIRS[stack[-1]] == char:
+            stack.pop()
+            return 0  # the pair was counted at its opening bracket
+        return 1
+    return _base_weight(glyph)
+
+
+def count_chars(text: str) -> int:
+    """How many characters Japan Post counts in ``text`` (rules in the module docstring).
+
+    Line breaks count nothing; a bracket pair that spans lines counts once.
+    """
+    return sum(count_lines(text.splitlines()))
+
+
+def count_lines(lines: Sequence[str]) -> list[int]:
+    """Japan Post's count for each line of a laid-out text: a pair counts on its opening line."""
+    stack: list[str] = []
+    return [sum(_weigh(glyph, stack) for glyph in glyphs(line)) for line in lines]
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    text: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A piece the line breaker never splits: one glyph, or a run of Latin letters and digits."""
+
+    glyphs: tuple[_Glyph, ...]
+
+    @property
+    def weight(self) -> int:
+        return sum(g.weight for g in self.glyphs)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+    @property
+    def first(self) -> str:
+        return self.glyphs[0].text[0]
+
+    @property
+    def last(self) -> str:
+        return self.glyphs[-1].text[0]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line: its text, Japan Post's count for it, and the paragraph it comes from."""
+
+    text: str
+    count: int
+    paragraph: int  # 1-based
+
+    @property
+    def glyphs(self) -> list[str]:
+        return glyphs(self.text)
+
+
+def _wordish(glyph: _Glyph) -> bool:
+    folded = unicodedata.normalize("NFKC", glyph.text[0])
+    return len(folded) == 1 and folded.isascii() and folded.isalnum()
+
+
+def _joiner(glyph: _Glyph) -> bool:
+    return unicodedata.normalize("NFKC", glyph.text[0]) in _WORD_JOINERS
+
+
+def _tokens(items: Sequence[_Glyph]) -> list[_Token]:
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(items):
+        if not _wordish(items[i]):
+            tokens.append(_Token((items[i],)))
+            i += 1
+            continue
+        j = i + 1
+        while j < len(items):
+            if _wordish(items[j]):
+                j += 1
+            elif _joiner(items[j]) and j + 1 < len(items) and _wordish(items[j + 1]):
+                j += 2
+            else:
+                break
+        tokens.append(_Token(tuple(items[i:j])))
+        i = j
+    return tokens
+
+
+def _carry(line: list[_Token], token: _Token, width: int) -> int:
+    """How many tokens at the end of a full ``line`` move down with ``token`` (禁則, 追い出し)."""
+    moved = 0
+
+    def next_start() -> str:
+        return line[len(line) - moved].first if moved else token.first
+
+    while moved < len(line) - 1 and next_start() in _NO_LINE_START:
+        moved += 1
+    while moved < len(line) - 1 and line[len(line) - moved - 1].last in _OPENERS:
+        moved += 1
+    if moved and sum(t.weight for t in line[len(line) - moved :]) + token.weight > width:
+        return 0  # moving down would overfill the next line: the rule gives way
+    return moved
+
+
+def _excerpt(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def layout_lines(text_paragraphs: Sequence[str], grid: Grid) -> list[list[Line]]:
+    """Pages of laid-out lines, each line's count (Japan Post's) at most the grid's width.
+
+    Raises LayoutError, naming the page and line, for a run of letters and digits longer than a line.
+    """
+    width, per_page = check_grid(grid)
+    stack: list[str] = []  # brackets still open, across lines (a pair counts on its opening line)
+    lines: list[Line] = []
+    for number, paragraph in enumerate(text_paragraphs, start=1):
+        for part in paragraph.splitlines() or [""]:
+            items = [_Glyph(g, _weigh(g, stack)) for g in glyphs(part)]
+            rows: list[list[_Token]] = []
+            row: list[_Token] = []
+            used = 0
+            for token in _tokens(items):
+                if not row and rows and token.text in _SPACES:
+                    continue  # a continuation line does not start with a space
+                if used + token.weight <= width:
+                    row.append(token)
+                    used += token.weight
+                    continue
+                if token.weight > width:
+                    index = len(lines) + len(rows)
+                    raise LayoutError(
+                        f"内容証明 {grid_name(grid)}: page {index // per_page + 1}, line "
+                        f"{index % per_page + 1}: {token.text!r} counts {token.weight} characters and "
+                        f"cannot be split, but a line holds {width} "
+                        f"(paragraph {number}: {_excerpt(paragraph)!r})"
+                    )
+                moved = _carry(row, token, width)
+                rows.append(row[: len(row) - moved])
+                row = row[len(row) - moved :] + ([] if token.text in _SPACES and not moved else [token])
+                used = sum(t.weight for t in row)
+            rows.append(row)
+            for tokens in rows:
+                text = "".join(t.text for t in tokens)
+                lines.append(Line(text, sum(t.weight for t in tokens), number))
+    return [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+
+
+def layout(text_paragraphs: Sequence[str], grid: Grid) -> list[list[str]]:
+    """Pages of lines for a grid (characters, lines): see the module docstring for the rules."""
+    return [[line.text for line in page] for page in layout_lines(text_paragraphs, grid)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The text of a 催告書 / 通知書
+
+
+def _fullwidth_number(n: int) -> str:
+    return "".join(chr(ord(d) - ord("0") + ord("０")) for d in str(n))
+
+
+def _center(text: str, width: int) -> str:
+    return "　" * max(0, (width - count_chars(text)) // 2) + text
+
+
+def _right(text: str, width: int) -> str:
+    return "　" * max(0, width - count_chars(text)) + text
+
+
+def _labelled(label: str, name: str, signatory: str, width: int) -> list[str]:
+    """差出人　株式会社X / 　　　　代表取締役 Y: the name beside its label, the signatory under the name
+    — each on a line of its own, where the grid is wide enough, so a name is not split."""
+    indent = "　" * (count_chars(label) + 1)
+    lines = [f"{label}　{name}"]
+    if count_chars(lines[0]) > width:
+        indent = "　" if count_chars(name) < width else ""
+        lines = [label, indent + name]
+    if signatory:
+        lines.append(indent + signatory if count_chars(indent + signatory) <= width else signatory)
+    return lines
+
+
+def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
+    """The plain-text paragraphs of a demand (催告書) or lawyer's letter (通知書) sent as 内容証明.
+
+    Title, 拝啓 (冠省 from a lawyer) … 敬具 (草々), 記 with the amount, contract, dates and account,
+    以上, the date, the sender's and the recipient's address and name.  ``grid`` only centres the
+    title and 記 and right-aligns 敬具 and 以上.
+    """
+    from letters.compose.addressing import address_lines, recipient_lines
+    from letters.compose.locale import format_date, format_money
+
+    planned = letter.planned
+    if planned.kind not in NAIYO_KINDS:
+        raise ConfigError(f"内容証明 is for {' and '.join(NAIYO_KINDS)} letters, not {planned.kind}")
+    width = check_grid(grid)[0]
+    account = planned.account
+
+    def day(value: Any) -> str:
+        return format_date(value, "ja", era=letter.era_dates)
+
+    def amount(value: Decimal) -> str:
+        if account.currency == "JPY":
+            return format_money(value, "JPY", "ja", style="yen")
+        return format_money(value, account.currency, "ja")
+
+    you = "貴社" if account.debtor_type == "organisation" else "貴殿"
+    sender = letter.sender.text("ja")
+    payee = letter.client or letter.sender
+    contract = f"{day(account.contract_date)}付で締結した契約（契約番号{account.contract_number}）"
+    paragraphs: list[str]
+    if planned.kind == "lawyer":
+        if letter.client is None:
+            raise ConfigError(f"letter {letter.id}: a lawyer's letter needs the client it is written for")
+        client = letter.client.text("ja")
+        paragraphs = [
+            _center("通知書（催告書）", width),
+            f"冠省　当職は、{client.name}（以下「通知人」といいます。）の代理人として、{you}に対し、"
+            "以下のとおり通知いたします。",
+            f"　{you}は、通知人との間で{contract}に基づき、下記の金員を{day(account.due_date)}までに"
+            "支払う義務を負っていますが、本日に至るまでその支払いがありません。",
+            f"　つきましては、本書面をもって、下記の金員を{day(planned.pay_by)}までに下記の口座へ"
+            "お支払いいただくよう催告いたします。",
+            f"　上記期限までにお支払い又は当職へのご連絡がない場合、通知人は、{you}に対し、"
+            "訴訟の提起を含む法的手続きをとる所存ですので、その旨申し添えます。",
+            "　なお、本件に関するご連絡は、通知人ではなく当職宛てにお願いいたします。",
+            _right("草々", width),
+        ]
+    else:
+        paragraphs = [
+            _center("催　告　書", width),
+            "拝啓　時下ますますご清祥のこととお慶び申し上げます。",
+            f"　さて、{you}は、当社との間で{contract}に基づき、{day(account.period_start)}から"
+            f"{day(account.period_end)}までのご利用分として、下記の金員を{day(account.due_date)}までに"
+            "お支払いいただくべきところ、本日に至るまでお支払いがありません。",
+            f"　つきましては、本書面をもって、下記の金員を{day(planned.pay_by)}までに下記の口座へ"
+            "お振込みいただくよう催告いたします。",
+            "　万一、上記期限までにお支払いがない場合には、誠に遺憾ながら法的手続きをとることを"
+            "検討せざるを得ませんので、あらかじめご了承ください。",
+            "　なお、本書と行き違いにお支払いいただいている場合は、ご容赦ください。",
+            _right("敬具", width),
+        ]
+    parts = [f"元本{amount(account.principal)}"]
+    if account.interest:
+        parts.append(f"利息・遅延損害金{amount(account.interest)}")
+    if account.fees:
+        parts.append(f"手数料{amount(account.fees)}")
+    breakdown = ""
+    if account.payments:
+        gross = account.principal + account.interest + account.fees
+        joined = "、".join(parts)
+        breakdown = (
+            f"（内訳）{joined}の合計{amount(gross)}から既払金・値引き{amount(account.payments)}を差し引いた額"
+        )
+    elif len(parts) > 1:
+        breakdown = f"（内訳）{'、'.join(parts)}の合計"
+    items: list[tuple[str, str]] = [("請求金額", f"金{amount(account.total)}")]
+    items.append(("契約番号", f"{account.contract_number}（契約日　{day(account.contract_date)}）"))
+    if account.invoice_refs:
+        items.append(("請求書番号", "、".join(account.invoice_refs)))
+    items.append(("支払期日", day(account.due_date)))
+    items.append(("支払期限", day(planned.pay_by)))
+    items.append(("振込先", payee.bank_details(account.currency, "ja")))
+    paragraphs.append(_center("記", width))
+    for number, (label, value) in enumerate(items, start=1):
+        paragraphs.append(f"{_fullwidth_number(number)}　{label}　{value}")
+        if number == 1 and breakdown:
+            paragraphs.append(f"　　{breakdown}")
+    paragraphs.append(_right("以上", width))
+    paragraphs.append(day(planned.letter_date))  # no blank lines but one: every sheet costs a fee
+    recipient = "　".join(recipient_lines(account, "ja"))
+    recipient_address = "　".join(address_lines(account.address, "ja", letter.sender.country))
+    if planned.kind == "lawyer":
+        assert letter.client is not None  # noqa: S101 - checked above
+        client = letter.client.text("ja")
+        paragraphs += ["　".join(client.address), *_labelled("通知人", client.name, "", width)]
+        paragraphs += ["　".join(sender.address)]
+        paragraphs += _labelled("通知人代理人", sender.name, sender.signatory, width)
+        paragraphs += ["", recipient_address, *_labelled("被通知人", recipient, "", width)]
+    else:
+        paragraphs += ["　".join(sender.address), *_labelled("差出人", sender.name, sender.signatory, width)]
+        paragraphs += ["", recipient_address, *_labelled("受取人", recipient, "", width)]
+    return paragraphs
+
+
+# ---------------------------------------------------------------------------------------------
+# The document the template draws
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    width: str  # CSS width: a share of the row, so a line with a free closing bracket still fits
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    count: int  # Japan Post's count for the line
+
+
+@dataclass(frozen=True)
+class Sheet:
+    number: int  # within one copy, from 1
+    rows: tuple[Row, ...]  # always the grid's number of lines (blank rows complete the last sheet)
+
+
+@dataclass(frozen=True)
+class Copy:
+    label: str
+    first_page: int  # PDF page numbers (the cover sheet, when there is one, is page 1)
+    last_page: int
+
+
+@dataclass(frozen=True)
+class NaiyoDocument:
+    """A 内容証明 ready to draw: the sheets of one copy, the copies, and what the cover sheet says."""
+
+    grid: Grid
+    grid_name: str
+    title: str
+    paragraphs: tuple[str, ...]
+    sheets: tuple[Sheet, ...]
+    characters: int  # Japan Post's count for the whole text (one copy)
+    copies: tuple[Copy, ...]
+    joins: tuple[str, ...]  # 1枚目と2枚目 …: where each copy gets the sender's 契印
+    cover: bool
+    sender: str
+    recipient: str
+
+
+def _percent(value: float) -> str:
+    # Rounded down, so a row of cells never adds up to more than 100 % and wraps.
+    return f"{math.floor(value * 10000) / 10000:.4f}%"
+
+
+def _row(line: Line | None, width: int) -> Row:
+    if line is None:
+        return Row(tuple(Cell("", _percent(100 / width)) for _ in range(width)), 0)
+    seen = line.glyphs
+    share = _percent(100 / max(width, len(seen)))
+    cells = [Cell(g, share) for g in seen] + [Cell("", share) for _ in range(width - len(seen))]
+    return Row(tuple(cells), line.count)
+
+
+def build_document(
+    letter: Letter,
+    grid: Grid = DEFAULT_GRID,
+    *,
+    copies: Sequence[str] = COPY_LABELS,
+    cover: bool = True,
+    paragraphs: Sequence[str] | None = None,
+) -> NaiyoDocument:
+    """Lay the letter's 内容証明 text (or ``paragraphs``) out on ``grid``, with its copies and cover."""
+    from letters.compose.addressing import recipient_lines
+
+    text = list(paragraphs) if paragraphs is not None else naiyo_text(letter, grid)
+    pages = layout_lines(text, grid)
+    width, per_page = grid
+    sheets = tuple(
+        Sheet(n, tuple(_row(page[i] if i < len(page) else None, width) for i in range(per_page)))
+        for n, page in enumerate(pages, start=1)
+    )
+    first = 2 if cover else 1
+    copy_list = tuple(
+        Copy(label, first + k * len(sheets), first + (k + 1) * len(sheets) - 1)
+        for k, label in enumerate(copies)
+    )
+    joins = tuple(f"{n}枚目と{n + 1}枚目" for n in range(1, len(sheets)))
+    title = "通知書（催告書）" if letter.planned.kind == "lawyer" else "催告書"
+    return NaiyoDocument(
+        grid=grid,
+        grid_name=grid_name(grid),
+        title=title,
+        paragraphs=tuple(text),
+        sheets=sheets,
+        characters=sum(line.count for page in pages for line in page),
+        copies=copy_list,
+        joins=joins,
+        cover=cover,
+        sender=letter.sender.text("ja").name,
+        recipient="　".join(recipient_lines(letter.account, "ja")),
+    )
+
+
+def extra_context(letter: Letter, grid: Grid = DEFAULT_GRID) -> dict[str, Any]:
+    """What templates/ja/naiyo.html needs on top of render_html's context: ``naiyo``."""
+    return {"naiyo": build_document(letter, grid)}
+
+
+def render_naiyo_html(letter: Letter, templates_root: Path, grid: Grid = DEFAULT_GRID) -> str:
+    """The 内容証明 HTML (cover sheet + three copies) for a ja demand or lawyer's letter.
+
+    Write it with ``PdfWriter.write_document(html, NAIYO_STYLESHEETS, lang="ja", …)``: the page is
+    the grid, not the letterhead layout, so letter.css and the envelope stylesheet are not used.
+    """
+    import jinja2
+
+    from letters.compose.render_html import letter_context
+    from letters.compose.templates import load_template
+
+    if letter.planned.lang != "ja":
+        raise ConfigError(f"letter {letter.id}: 内容証明 is a Japanese letter; {letter.planned.lang} given")
+    template = load_template(templates_root, "ja", "naiyo")
+    try:
+        return template.render(letter_context(letter) | extra_context(letter, grid))
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"letter {letter.id}: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"letter {letter.id}: template {template.name}: {exc}") from None
+    except LettersError:
+        raise  # the pipeline names the letter in front of messages that do not
+    except (ValueError, ArithmeticError) as exc:
+        raise RenderError(f"letter {letter.id}: {exc}") from None

@@ -1,0 +1,43 @@
+"""A payment-plan letter → the schedule its template prints (``plan``), from decide.installments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from letters.compose.render_html import Letter
+from letters.decide.installments import payment_plan
+from letters.errors import RenderError
+
+
+def extra_context(
+    letter: Letter,
+    *,
+    installments: int,
+    first_due: date | None = None,
+    every: str = "monthly",
+    return_by: date | None = None,
+) -> dict[str, Any]:
+    """What templates/<lang>/payment-plan.html needs on top of render_html's context: ``plan``.
+
+    The plan covers the account's total now; the first installment is due on the letter's pay-by date
+    unless ``first_due`` is given, and the signed confirmation is due by the first installment.
+    A plan that cannot be made (see ``schedule``) is a RenderError naming the letter.
+    """
+    account = letter.account
+    try:
+        plan = payment_plan(
+            account.total,
+            account.currency,
+            installments,
+            first_due if first_due is not None else letter.planned.pay_by,
+            every,
+            return_by=return_by,
+        )
+        if plan.first_due < letter.planned.letter_date:
+            raise ValueError(
+                f"the first installment ({plan.first_due.isoformat()}) is before the letter date"
+            )
+    except ValueError as exc:
+        raise RenderError(f"letter {letter.id}: payment plan: {exc}") from None
+    return {"plan": plan}

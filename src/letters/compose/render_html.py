@@ -1,0 +1,220 @@
+"""Turn a planned letter, its sender's letterhead and the language's template into HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from letters.compose.addressing import address_lines, recipient_lines, salutation
+from letters.compose.letterhead import Letterhead
+from letters.compose.locale import chinese_capital, format_date, format_money
+from letters.compose.templates import TemplateIdentity, load_template, template_identity
+from letters.decide.plan import PlannedLetter
+from letters.errors import LettersError, RenderError, TemplateError
+from letters.intake.accounts import Account
+
+
+@dataclass(frozen=True)
+class SenderView:
+    """What a template may say about the sender (company or law firm), in the letter's language."""
+
+    id: str
+    kind: str
+    name: str
+    address: tuple[str, ...]
+    phone: str
+    fax: str
+    email: str
+    website: str
+    registration: str
+    signatory: str
+    department: str
+    contact: str
+    logo: str  # file:// URL inside the letterhead folder (the URL fetcher allows only those)
+    seal: str
+    seal_kind: str
+    country: str
+    bank: str  # payment instructions for the account's currency
+
+
+@dataclass(frozen=True)
+class LetterView:
+    """The letter's own particulars: identity, dates, references, registered-mail slot."""
+
+    id: str
+    kind: str
+    lang: str
+    date: dt.date
+    pay_by: dt.date
+    reference: str
+    days_past_due: int
+    tracking_number: str  # filled by the registered-mail stage; empty when not sent registered
+    tracking_label: str
+    qr: str  # data: URL of the verification QR code, or empty
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter ready to render: the plan's decision plus everything needed to write it."""
+
+    id: str
+    sequence: int  # 1-based position in the batch (and in the combined print PDF)
+    planned: PlannedLetter
+    sender: Letterhead
+    client: Letterhead | None  # for a lawyer's letter: the company that instructed the firm
+    reference: str
+    era_dates: bool = False
+    tracking_number: str = ""
+    tracking_label: str = ""
+    qr: str = ""
+    # Kind-specific values (validation notice figures, payment-plan schedule) for the template;
+    # part of the letter's canonical data, so its hash and QR code cover them.
+    extra_context: Mapping[str, Any] = field(default_factory=dict)
+    naiyo: tuple[int, int] | None = None  # 内容証明 grid (chars × lines), or None
+
+    @property
+    def account(self) -> Account:
+        return self.planned.account
+
+
+@dataclass(frozen=True)
+class RenderedHtml:
+    letter: Letter
+    html: str
+    template: TemplateIdentity
+
+
+def safe_name(text: str, *, limit: int = 80) -> str:
+    """A file-name-safe form of untrusted text: never a path, never a reserved device name.
+
+    NFKC first, so full-width tricks such as ．．／x become ../x and are then neutralised.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in folded)
+    cleaned = re.sub(r"_+", "_", cleaned).strip("_.-")
+    if not cleaned:
+        cleaned = "x"
+    if cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
+        cleaned = f"_{cleaned}"
+    return cleaned[:limit]
+
+
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
+)
+
+
+def _filters(lang: str, currency: str, era: bool, region: str | None) -> dict[str, Any]:
+    def money(amount: Decimal, cur: str | None = None) -> str:
+        return format_money(amount, cur or currency, lang, region=region)
+
+    def yen(amount: Decimal) -> str:
+        return format_money(amount, "JPY", "ja", style="yen")
+
+    def day(value: dt.date, *, era_override: bool | None = None) -> str:
+        use_era = era if era_override is None else era_override
+        return format_date(value, lang, era=use_era and lang == "ja", region=region)
+
+    def iso(value: dt.date) -> str:
+        return value.isoformat()
+
+    return {"money": money, "yen": yen, "date": day, "capital": chinese_capital, "iso": iso}
+
+
+def sender_view(letterhead: Letterhead, lang: str, currency: str) -> SenderView:
+    text = letterhead.text(lang)
+    return SenderView(
+        id=letterhead.id,
+        kind=letterhead.kind,
+        name=text.name,
+        address=text.address,
+        phone=letterhead.phone,
+        fax=letterhead.fax,
+        email=letterhead.email,
+        website=letterhead.website,
+        registration=text.registration,
+        signatory=text.signatory,
+        department=text.department,
+        contact=text.contact,
+        logo=letterhead.logo.as_uri(),
+        seal=letterhead.seal.as_uri(),
+        seal_kind=letterhead.seal_kind,
+        country=letterhead.country,
+        # A law firm need not list an account: the debtor pays the creditor (payee_bank).
+        bank=letterhead.bank.get(currency, {}).get(lang, ""),
+    )
+
+
+def letter_context(letter: Letter) -> dict[str, Any]:
+    """Everything a template sees; account data goes in as values only, never as template source."""
+    planned = letter.planned
+    account = planned.account
+    lang = planned.lang
+    # English letters follow British conventions for UK addresses and American ones elsewhere.
+    region = ("GB" if account.address.country == "GB" else "US") if lang == "en" else None
+    # The bank details a debtor pays to belong to the creditor, also in a lawyer's letter.
+    payee = letter.client or letter.sender
+    sender = sender_view(letter.sender, lang, account.currency)
+    client = None
+    if letter.client is not None:
+        client = sender_view(letter.client, lang, account.currency)
+    context: dict[str, Any] = {
+        "lang": lang,
+        "kind": planned.kind,
+        "account": account,
+        "letter": LetterView(
+            id=letter.id,
+            kind=planned.kind,
+            lang=lang,
+            date=planned.letter_date,
+            pay_by=planned.pay_by,
+            reference=letter.reference,
+            days_past_due=planned.days_past_due,
+            tracking_number=letter.tracking_number,
+            tracking_label=letter.tracking_label,
+            qr=letter.qr,
+        ),
+        "sender": sender,
+        "client": client,
+        "payee_bank": payee.bank_details(account.currency, lang),
+        "recipient": recipient_lines(account, lang),
+        "address": address_lines(account.address, lang, letter.sender.country),
+        "salutation": salutation(account, lang),
+        "paper": letter.sender.paper,
+        "envelope": envelope_for(letter.sender.paper, lang),
+    }
+    context.update(_filters(lang, account.currency, letter.era_dates, region))
+    context.update(letter.extra_context)
+    return context
+
+
+def envelope_for(paper: str, lang: str) -> str:
+    """Which window-envelope layout a letter uses (see docs/layout.md)."""
+    if paper == "Letter":
+        return "us10"
+    return "naga3" if lang == "ja" else "dl"
+
+
+def render_html(letter: Letter, templates_root: Path) -> RenderedHtml:
+    """Render one letter's HTML; a field the template needs but the data lacks fails this letter."""
+    planned = letter.planned
+    template = load_template(templates_root, planned.lang, planned.kind)
+    try:
+        html = template.render(letter_context(letter))
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"letter {letter.id}: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"letter {letter.id}: template {template.name}: {exc}") from None
+    except LettersError:
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        raise RenderError(f"letter {letter.id}: {exc}") from None
+    return RenderedHtml(letter, html, template_identity(templates_root, planned.lang, planned.kind))

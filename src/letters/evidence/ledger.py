@@ -1,0 +1,452 @@
+"""The ledger: a SQL record (SQLite by default, PostgreSQL by URL) of tracking numbers and deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from letters.errors import LettersError
+from letters.evidence.state import state_dir
+
+metadata = MetaData()
+
+tracking = Table(
+    "tracking",
+    metadata,
+    Column("number", String(40), primary_key=True),  # a number is assigned once, ever
+    Column("scheme", String(8), nullable=False),
+    Column("letter_id", String(200), nullable=False, unique=True),
+    Column("account_id", String(200), nullable=False),
+    Column("source", String(20), nullable=False),  # column / pool / range
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+)
+
+delivery_events = Table(
+    "delivery_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tracking_number", String(40), nullable=False, index=True),
+    Column("event", String(20), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("note", String(500), nullable=False, default=""),
+    Column("matched", Boolean, nullable=False),  # False: the number is not one we assigned
+    Column("source", String(500), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+
+references = Table(
+    "references",
+    metadata,
+    Column("letter_id", String(200), primary_key=True),  # a re-run gets its reference back
+    Column("counter", String(100), nullable=False),  # e.g. mingli-law-2026
+    Column("serial", Integer, nullable=False),
+    UniqueConstraint("counter", "serial"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 … in chain order
+    Column("batch_id", String(100), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),  # ISO 8601 UTC, hashed as text
+    Column("as_of", String(10), nullable=False),
+    Column("input_sha256", String(64), nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("letter_count", Integer, nullable=False),
+    Column("operator", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+letters_table = Table(
+    "letters",
+    metadata,
+    Column("letter_id", String(200), primary_key=True),  # each letter is recorded once, ever
+    Column("batch_id", String(100), nullable=False, index=True),
+    Column("account_id", String(200), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("letter_date", String(10), nullable=False),
+    Column("data_sha256", String(64), nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    Column("docx_sha256", String(64), nullable=False),
+    Column("tracking_number", String(40), nullable=False),
+    Column("qr_payload", String(500), nullable=False),
+    Column("file", String(300), nullable=False),
+)
+
+
+class LedgerError(LettersError):
+    """The ledger database cannot be opened or refused a write."""
+
+
+def default_url() -> str:
+    return f"sqlite:///{state_dir() / 'ledger.sqlite'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work during a batch; synchronous FULL makes every commit survive power loss.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    number: str
+    scheme: str
+    letter_id: str
+    account_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DeliveryEvent:
+    tracking_number: str
+    event: str
+    event_date: date
+    note: str
+    matched: bool
+
+
+class _LedgerCore:
+    """One database connection pool; every method is one transaction."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        if self.url.startswith("sqlite:///"):
+            path = Path(self.url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.engine: Engine = create_engine(self.url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise LedgerError(f"cannot open ledger {self.url!r}: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"cannot open ledger {self.url!r}: {exc.__class__.__name__}: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if path.exists():
+                path.chmod(0o600)  # the ledger names debtors' accounts
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- tracking numbers -------------------------------------------------------------------------
+
+    def assignments_for(self, letter_ids: Iterable[str]) -> dict[str, Assignment]:
+        """Numbers already given to these letters (a re-run reuses them instead of taking new ones)."""
+        ids = list(letter_ids)
+        found: dict[str, Assignment] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(tracking).where(tracking.c.letter_id.in_(ids[start : start + 500]))
+                )
+                for row in rows:
+                    found[row.letter_id] = Assignment(
+                        row.number, row.scheme, row.letter_id, row.account_id, row.source
+                    )
+        return found
+
+    def used_numbers(self, numbers: Iterable[str]) -> set[str]:
+        candidates = list(numbers)
+        used: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(candidates), 500):
+                chunk = candidates[start : start + 500]
+                used.update(conn.scalars(select(tracking.c.number).where(tracking.c.number.in_(chunk))))
+        return used
+
+    def record_assignments(self, assignments: Sequence[Assignment]) -> None:
+        """Record numbers as used, all or none; a number used before (by any run) is refused."""
+        if not assignments:
+            return
+        now = datetime.now(UTC)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(tracking),
+                    [
+                        {
+                            "number": a.number,
+                            "scheme": a.scheme,
+                            "letter_id": a.letter_id,
+                            "account_id": a.account_id,
+                            "source": a.source,
+                            "assigned_at": now,
+                        }
+                        for a in assignments
+                    ],
+                )
+        except IntegrityError as exc:
+            raise LedgerError(
+                f"a tracking number or letter is already recorded in the ledger ({exc.orig}); "
+                "no number was assigned"
+            ) from None
+
+    # -- delivery events --------------------------------------------------------------------------
+
+    def record_events(self, events: Sequence[DeliveryEvent], source: str) -> None:
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            if events:
+                conn.execute(
+                    insert(delivery_events),
+                    [
+                        {
+                            "tracking_number": e.tracking_number,
+                            "event": e.event,
+                            "event_date": e.event_date,
+                            "note": e.note,
+                            "matched": e.matched,
+                            "source": source,
+                            "imported_at": now,
+                        }
+                        for e in events
+                    ],
+                )
+
+    def events_for(self, number: str) -> list[DeliveryEvent]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(delivery_events)
+                .where(delivery_events.c.tracking_number == number)
+                .order_by(delivery_events.c.event_date, delivery_events.c.id)
+            )
+            return [DeliveryEvent(r.tracking_number, r.event, r.event_date, r.note, r.matched) for r in rows]
+
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """One letter as the ledger remembers it."""
+
+    letter_id: str
+    batch_id: str
+    account_id: str
+    kind: str
+    lang: str
+    letter_date: str
+    data_sha256: str
+    pdf_sha256: str
+    docx_sha256: str
+    tracking_number: str
+    qr_payload: str
+    file: str
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    seq: int
+    batch_id: str
+    created_at: str
+    as_of: str
+    input_sha256: str
+    manifest_sha256: str
+    letter_count: int
+    operator: str
+    prev_hash: str
+    hash: str
+
+
+def batch_hash(prev_hash: str, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> str:
+    """SHA-256 over the previous link, the batch's fields and every letter's fields, canonically."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    body = {
+        "prev": prev_hash,
+        "batch": {k: batch[k] for k in sorted(batch) if k not in ("hash", "prev_hash", "seq")},
+        "letters": [asdict(r) for r in sorted(letters, key=lambda r: r.letter_id)],
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Extras:
+    """Ledger methods for references, batches and letters (mixed into Ledger below)."""
+
+    engine: Engine
+
+    def reference_serials(self, counter: str, letter_ids: Sequence[str]) -> dict[str, int]:
+        """A serial per letter for a counter; letters that have one keep it, others take the next."""
+        with self.engine.begin() as conn:
+            existing = {
+                row.letter_id: row.serial
+                for row in conn.execute(
+                    select(references).where(references.c.letter_id.in_(list(letter_ids)))
+                )
+            }
+            top = (
+                conn.scalar(select(func.max(references.c.serial)).where(references.c.counter == counter)) or 0
+            )
+            fresh = [lid for lid in letter_ids if lid not in existing]
+            rows = [
+                {"letter_id": lid, "counter": counter, "serial": top + i} for i, lid in enumerate(fresh, 1)
+            ]
+            if rows:
+                conn.execute(insert(references), rows)
+            existing.update({r["letter_id"]: r["serial"] for r in rows})
+        return existing
+
+    def recorded_letters(self, letter_ids: Iterable[str]) -> dict[str, LetterRecord]:
+        ids = list(letter_ids)
+        found: dict[str, LetterRecord] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for row in conn.execute(select(letters_table).where(letters_table.c.letter_id.in_(chunk))):
+                    found[row.letter_id] = LetterRecord(**row._asdict())
+        return found
+
+    def batch(self, batch_id: str) -> BatchRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batches).where(batches.c.batch_id == batch_id)).first()
+        return BatchRecord(**row._asdict()) if row else None
+
+    def record_batch(self, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> BatchRecord:
+        """Append a batch and its letters to the chain in one transaction; all or nothing."""
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # One writer at a time extends the chain, so two batches never share a prev_hash.
+                    conn.execute(text("LOCK TABLE batches IN EXCLUSIVE MODE"))
+                last = conn.execute(select(batches).order_by(batches.c.seq.desc()).limit(1)).first()
+                prev = last.hash if last else GENESIS
+                seq = (last.seq if last else 0) + 1
+                digest = batch_hash(prev, batch, letters)
+                row = dict(batch, seq=seq, prev_hash=prev, hash=digest)
+                conn.execute(insert(batches), [row])
+                if letters:
+                    conn.execute(insert(letters_table), [r.__dict__ for r in letters])
+        except IntegrityError as exc:
+            raise LedgerError(f"the ledger refused batch {batch.get('batch_id')}: {exc.orig}") from None
+        return BatchRecord(**row)
+
+    def history(self, account_id: str) -> list[LetterRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(letters_table)
+                .where(letters_table.c.account_id == account_id)
+                .order_by(letters_table.c.letter_date, letters_table.c.letter_id)
+            )
+            return [LetterRecord(**row._asdict()) for row in rows]
+
+    def verify_chain(self) -> list[str]:
+        """Every broken link, first one first: a changed batch or letter row, a removed or reordered batch."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            chain = [
+                BatchRecord(**r._asdict()) for r in conn.execute(select(batches).order_by(batches.c.seq))
+            ]
+            prev = GENESIS
+            for expected_seq, record in enumerate(chain, start=1):
+                rows = [
+                    LetterRecord(**r._asdict())
+                    for r in conn.execute(
+                        select(letters_table).where(letters_table.c.batch_id == record.batch_id)
+                    )
+                ]
+                if record.seq != expected_seq:
+                    problems.append(
+                        f"batch {record.batch_id}: sequence {record.seq}, expected {expected_seq} "
+                        "(a batch was removed)"
+                    )
+                if record.prev_hash != prev:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): does not link to the batch before it"
+                    )
+                fields = {k: v for k, v in record.__dict__.items()}
+                if batch_hash(record.prev_hash, fields, rows) != record.hash:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): its record or one of its "
+                        f"{len(rows)} letter rows was changed"
+                    )
+                if len(rows) != record.letter_count:
+                    problems.append(
+                        f"batch {record.batch_id} (#{record.seq}): {len(rows)} letter rows, "
+                        f"the batch recorded {record.letter_count}"
+                    )
+                prev = record.hash
+            orphans = conn.scalars(
+                select(letters_table.c.letter_id).where(
+                    letters_table.c.batch_id.not_in([b.batch_id for b in chain])
+                )
+            ).all()
+            for orphan in orphans:
+                problems.append(f"letter {orphan}: belongs to no batch in the chain")
+        return problems
+
+    def last_letters(self, account_ids: Iterable[str]) -> dict[str, list[LetterRecord]]:
+        ids = list(dict.fromkeys(account_ids))
+        found: dict[str, list[LetterRecord]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = conn.execute(
+                    select(letters_table)
+                    .where(letters_table.c.account_id.in_(chunk))
+                    .order_by(letters_table.c.letter_date)
+                )
+                for row in rows:
+                    found.setdefault(row.account_id, []).append(LetterRecord(**row._asdict()))
+        return found
+
+
+class Ledger(_Extras, _LedgerCore):
+    """The ledger API: tracking numbers, deliveries, references, batches and letters."""
+
+
+def delivered_demands(ledger: Ledger, account_ids: Iterable[str]) -> dict[str, list[date]]:
+    """Per account, the dates demands (demand, lawyer, validation notice) were delivered: the
+    delivery events recorded for the letters' tracking numbers. These are what interrupt (CN) or
+    suspend (JP) the limitation period."""
+    ids = list(dict.fromkeys(account_ids))
+    found: dict[str, list[date]] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = conn.execute(
+                select(letters_table.c.account_id, delivery_events.c.event_date)
+                .join(delivery_events, delivery_events.c.tracking_number == letters_table.c.tracking_number)
+                .where(letters_table.c.account_id.in_(chunk))
+                .where(letters_table.c.kind.in_(["demand", "lawyer", "validation-notice"]))
+                .where(delivery_events.c.event == "delivered")
+                .where(letters_table.c.tracking_number != "")
+            )
+            for account_id, when in rows:
+                found.setdefault(account_id, []).append(when)
+    return {k: sorted(v) for k, v in found.items()}
