@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 from tests.helpers import make_account
 
 AS_OF = date(2026, 11, 23)
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent.parent / "golden"
 KINDS = ("reminder", "demand", "lawyer")
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from letters.cli import cli
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "help"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "help"
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

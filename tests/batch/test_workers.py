@@ -12,8 +12,8 @@ import pytest
 
 from letters.batch.workers import CHUNK, MAX_DEATHS, WorkerPool
 from letters.errors import RenderError
+from tests.batch_helpers import accounts_file, recorded_letters, run_cli
 from tests.conftest import CsvWriter
-from tests.test_archive import accounts_file, recorded_letters, run_cli
 
 # --- the pool, with plain functions (module level: the workers find them by name) ---------------
 
@@ -165,7 +165,9 @@ def test_letters_back_from_the_workers_share_this_process_objects(
     from letters.batch.pipeline import run_batch
     from letters.intake.validate import load_accounts
 
-    accounts = load_accounts(str(Path(__file__).parent.parent / "samples" / "accounts_ja.csv")).accounts
+    accounts = load_accounts(
+        str(Path(__file__).parent.parent.parent / "samples" / "accounts_ja.csv")
+    ).accounts
     assert len(accounts) > CHUNK  # letters in two chunks: two workers' copies, without the fix
     options = Options(
         outdir=tmp_path / "out",

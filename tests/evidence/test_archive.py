@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,36 +14,10 @@ from sqlalchemy import text
 
 from letters.evidence.archive import verify_archive
 from letters.evidence.ledger import Ledger
-from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
+from tests.batch_helpers import accounts_file, recorded_letters, run_cli
+from tests.conftest import CsvWriter
 
 pytestmark = pytest.mark.slow
-
-
-def accounts_file(write_csv: CsvWriter) -> Path:
-    rows = [
-        JA_ROW,
-        JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子", "gender": "f"},
-        ZH_ROW,
-        EN_ROW,
-    ]
-    return write_csv(rows)
-
-
-def run_cli(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ) | (env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "letters", *args], capture_output=True, text=True, env=env, check=False
-    )
-
-
-def recorded_letters(db: str) -> list[str]:
-    """Which of accounts_file's demand letters the ledger has recorded as sent."""
-    ledger = Ledger(db)
-    try:
-        ids = (f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001"))
-        return sorted(ledger.recorded_letters(ids))
-    finally:
-        ledger.close()
 
 
 def render_args(source: Path, out: Path, db: str) -> list[str]:

@@ -1,0 +1,38 @@
+"""Helpers for tests that run whole batches through the CLI process: four accounts, the ledger's record."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from letters.evidence.ledger import Ledger
+from tests.conftest import EN_ROW, JA_ROW, ZH_ROW, CsvWriter
+
+
+def accounts_file(write_csv: CsvWriter) -> Path:
+    rows = [
+        JA_ROW,
+        JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子", "gender": "f"},
+        ZH_ROW,
+        EN_ROW,
+    ]
+    return write_csv(rows)
+
+
+def run_cli(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ) | (env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "letters", *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def recorded_letters(db: str) -> list[str]:
+    """Which of accounts_file's demand letters the ledger has recorded as sent."""
+    ledger = Ledger(db)
+    try:
+        ids = (f"20261123-demand-{a}" for a in ("JA-0001", "JA-0002", "ZH-0001", "EN-0001"))
+        return sorted(ledger.recorded_letters(ids))
+    finally:
+        ledger.close()
