@@ -1,14 +1,83 @@
-"""The `letters bundle` command: parse options, call build_bundle, print what went in."""
+"""The evidence commands: `letters verify`, `letters ledger verify`, `letters history`, `letters bundle`."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from letters.cli.errors import LettersGroup
+from letters.cli.options import CONTEXT
 from letters.evidence.bundle.labels import BUNDLE_LANGUAGES, DEFAULT_BATES_PREFIX
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+@click.command("verify", context_settings=CONTEXT)
+@click.argument("archive", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--db", metavar="URL", help="Ledger to check the archive against (default: the local ledger).")
+@click.option("--no-ledger", is_flag=True, help="Check the bag and its manifest only.")
+def verify(archive: Path, db: str | None, no_ledger: bool) -> None:
+    """Check an archived batch: every file's SHA-256 (full fixity), the manifest, and the ledger."""
+    from letters.evidence.archive import verify_archive
+    from letters.evidence.ledger import Ledger
+
+    ledger = None if no_ledger else Ledger(db)
+    try:
+        problems = verify_archive(archive, ledger)
+    finally:
+        if ledger is not None:
+            ledger.close()
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo(f"{archive}: verified (bag fixity, manifest" + ("" if no_ledger else ", ledger") + ")")
+
+
+@click.group(context_settings=CONTEXT, cls=LettersGroup)
+def ledger() -> None:
+    """The ledger of every letter sent: a hash chain of batches."""
+
+
+@ledger.command("verify", context_settings=CONTEXT)
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+def ledger_verify(db: str | None) -> None:
+    """Re-compute the hash chain and name the first broken link."""
+    from letters.evidence.ledger import Ledger
+
+    book = Ledger(db)
+    try:
+        problems = book.verify_chain()
+    finally:
+        book.close()
+    if problems:
+        click.echo(f"first broken link: {problems[0]}", err=True)
+        for problem in problems[1:]:
+            click.echo(f"also: {problem}", err=True)
+        sys.exit(1)
+    click.echo("ledger chain intact")
+
+
+@click.command("history", context_settings=CONTEXT)
+@click.argument("account")
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+def history(account: str, db: str | None) -> None:
+    """List every letter sent to ACCOUNT, oldest first."""
+    from letters.evidence.ledger import Ledger
+
+    book = Ledger(db)
+    try:
+        rows = book.history(account)
+    finally:
+        book.close()
+    if not rows:
+        click.echo(f"no letters recorded for {account}")
+        return
+    for row in rows:
+        click.echo(
+            f"{row.letter_date}\t{row.kind}\t{row.lang}\t{row.letter_id}\t{row.tracking_number or '-'}"
+            f"\tbatch {row.batch_id}\tpdf sha256 {row.pdf_sha256}"
+        )
 
 
 @click.command("bundle", context_settings=CONTEXT)
