@@ -12,18 +12,8 @@ from pathlib import Path
 import pytest
 
 from letters.batch.pipeline import letter_fields
-from letters.compose.naiyo import (
-    GRIDS,
-    NAIYO_STYLESHEETS,
-    build_document,
-    count_chars,
-    count_lines,
-    layout,
-    layout_lines,
-    naiyo_text,
-    parse_grid,
-    render_naiyo_html,
-)
+from letters.compose.naiyo import NAIYO_STYLESHEETS, build_document, naiyo_text, render_naiyo_html
+from letters.compose.naiyo_grid import GRIDS, count_chars, count_lines, layout, layout_lines, parse_grid
 from letters.compose.render_html import Letter
 from letters.docx.naiyo import GEOMETRY, naiyo_docx, write_naiyo_docx
 from letters.errors import ConfigError, LayoutError

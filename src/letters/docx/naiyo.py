@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from letters.compose.naiyo import GRIDS, Grid, check_grid, glyphs, grid_name
+from letters.compose.naiyo_grid import GRIDS, Grid, check_grid, glyphs, grid_name
 from letters.compose.render_html import Letter
 from letters.errors import LayoutError
 
@@ -249,7 +249,8 @@ def naiyo_docx(
 
 def write_naiyo_docx(letter: Letter, grid: Grid, *, font: str = DEFAULT_FONT) -> bytes:
     """A ja demand or lawyer's letter as an e内容証明 Word file (the same text as the 内容証明 PDF)."""
-    from letters.compose.naiyo import layout, naiyo_text
+    from letters.compose.naiyo import naiyo_text
+    from letters.compose.naiyo_grid import layout
 
     title = "通知書（催告書）" if letter.planned.kind == "lawyer" else "催告書"
     return naiyo_docx(layout(naiyo_text(letter, grid), grid), grid, title=title, font=font)
