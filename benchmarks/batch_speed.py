@@ -120,7 +120,7 @@ def naive(accounts: list, out: Path) -> tuple[float, dict[str, list[int]]]:  # t
     import weasyprint
 
     from letters.batch.options import Options
-    from letters.batch.pipeline import build_letters, make_plan
+    from letters.batch.compose_step import build_letters, make_plan
     from letters.decide.policy import Policy
     from letters.compose.render_html import envelope_for, render_html
 

@@ -40,7 +40,7 @@ def render_jobs(count: int) -> list[Job]:
     from letters.intake.validate import load_accounts
     from letters.compose.canonical import data_sha256
     from letters.batch.options import Options
-    from letters.batch.pipeline import build_letters, make_plan
+    from letters.batch.compose_step import build_letters, make_plan
     from letters.decide.policy import load_policy
     from letters.compose.qr import qr_data_url, verification_payload
     from letters.compose.render_html import envelope_for, render_html

@@ -7,8 +7,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from letters.batch.compose_step import build_letters, letter_fields, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, letter_fields, make_plan
 from letters.compose.render_html import Letter, envelope_for, letter_context
 from letters.compose.templates import load_template
 from letters.decide.policy import Policy

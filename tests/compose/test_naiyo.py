@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from letters.batch.pipeline import letter_fields
+from letters.batch.compose_step import letter_fields
 from letters.compose.naiyo import NAIYO_STYLESHEETS, build_document, naiyo_text, render_naiyo_html
 from letters.compose.naiyo_grid import GRIDS, count_chars, count_lines, layout, layout_lines, parse_grid
 from letters.compose.render_html import Letter

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.compose_step import build_letters, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, make_plan
 from letters.compose.letterhead import find_letterhead
 from letters.compose.render_html import Letter, render_html, safe_name
 from letters.decide.policy import Policy

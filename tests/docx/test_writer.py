@@ -17,8 +17,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from letters.batch.compose_step import build_letters, letter_fields, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, letter_fields, make_plan
 from letters.compose.canonical import data_sha256
 from letters.compose.qr import qr_data_url, verification_payload
 from letters.compose.render_html import Letter, envelope_for, render_html

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.compose_step import build_letters, letter_fields, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, letter_fields, make_plan
 from letters.compose.render_html import Letter, envelope_for, render_html
 from letters.decide.policy import Policy
 from letters.pdf import compact_fonts

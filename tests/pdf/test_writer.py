@@ -13,7 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from letters.batch.options import Options
-from letters.batch.pipeline import BatchResult, run_batch
+from letters.batch.pipeline import run_batch
+from letters.batch.results import BatchResult
 from letters.intake.accounts import Account
 from tests.conftest import ROOT
 from tests.helpers import make_account, pdffonts, pdftotext

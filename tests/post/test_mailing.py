@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.compose_step import build_letters, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, make_plan, run_batch
+from letters.batch.pipeline import run_batch
 from letters.carriers.numbers import make_jp, make_s10, make_usps
 from letters.carriers.postage import Postage
 from letters.carriers.table import DEFAULT_POSTAGE, carrier_for

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from letters.batch.compose_step import build_letters, make_plan
 from letters.batch.options import Options
-from letters.batch.pipeline import build_letters, make_plan
 from letters.carriers.numbers import make_jp, make_s10
 from letters.compose.render_html import Letter
 from letters.decide.policy import Policy

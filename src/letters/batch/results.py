@@ -1,0 +1,63 @@
+"""A batch's outcome: the letters written and failed, print files, mailing lists, archive and record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from letters.batch.options import Options
+from letters.compose.render_html import Letter
+from letters.decide.plan import Plan
+from letters.errors import LettersError
+
+if TYPE_CHECKING:
+    from letters.evidence.ledger import BatchRecord
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class WrittenLetter:
+    letter: Letter
+    path: Path
+    pages: int
+    sha256: str
+    size: int
+    data_sha256: str  # of the letter's canonical merged data (what the QR code vouches for)
+    qr_payload: str
+    document: bytes  # the canonical merged data itself (archived as letter-data/<id>.json)
+    extra_files: tuple[Path, ...] = ()  # other outputs of the same letter (DOCX, e内容証明 DOCX)
+
+
+@dataclass(frozen=True)
+class FailedLetter:
+    letter_id: str
+    account_id: str
+    error: str
+
+
+@dataclass
+class BatchResult:
+    plan: Plan
+    written: list[WrittenLetter] = field(default_factory=list)
+    failed: list[FailedLetter] = field(default_factory=list)
+    print_files: list[Path] = field(default_factory=list)  # the duplex print file(s), in order
+    print_pages: int = 0
+    mailing_lists: list[Path] = field(default_factory=list)
+    already_recorded: list[Letter] = field(default_factory=list)  # sent by an earlier run
+    archive: Path | None = None
+    batch: BatchRecord | None = None
+    worker_deaths: int = 0  # worker processes that died; their letters were rendered again
+
+
+def as_of_date(options: Options) -> date:
+    return options.as_of or date.today()
+
+
+def failure_message(letter: Letter, exc: LettersError) -> str:
+    """Why a letter failed, naming the letter once."""
+    message = str(exc)
+    return message if message.startswith(f"letter {letter.id}") else f"letter {letter.id}: {message}"
