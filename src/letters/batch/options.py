@@ -10,6 +10,7 @@ from pathlib import Path
 
 from letters.compose.qr import check_pattern
 from letters.errors import ConfigError
+from letters.intake.parse import check_letter_date
 from letters.post.tracking import TrackingSetup
 
 FORMATS = ("pdf", "docx")
@@ -97,6 +98,19 @@ class Options:
         check_pattern(self.qr_pattern)
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1, not {self.workers}")
+        if self.as_of is not None:
+            try:
+                check_letter_date(self.as_of)
+            except ValueError as exc:
+                raise ConfigError(f"as-of date: {exc}") from None
+        for label, folder in (("output folder", self.outdir), ("archive folder", self.archive_dir)):
+            try:
+                str(folder or "").encode("utf-8")
+            except UnicodeEncodeError:
+                # WeasyPrint and fontconfig take font paths (kept in the output folder) as UTF-8.
+                raise ConfigError(
+                    f"{label} {os.fsencode(folder or '')!r} is not valid UTF-8: choose a name in UTF-8"
+                ) from None
 
 
 def check_name_pattern(pattern: str) -> None:

@@ -11,7 +11,7 @@ import click
 from letters.decide.kinds import KINDS
 from letters.decide.policy import load_policy
 from letters.intake.accounts import LANGUAGES, AccountSet
-from letters.intake.parse import parse_date
+from letters.intake.parse import check_letter_date, parse_date
 from letters.intake.sources import FORMATS, Format
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -33,7 +33,7 @@ def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) 
     if value is None:
         return None
     try:
-        return parse_date(value)
+        return check_letter_date(parse_date(value))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 

@@ -26,7 +26,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
 from letters.evidence.state import state_dir
@@ -104,6 +105,20 @@ class LedgerError(LettersError):
     """The ledger database cannot be opened or refused a write."""
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit for a message: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(unparsable database URL)"
+
+
+def first_line(exc: BaseException) -> str:
+    """SQLAlchemy's messages run to several lines (statement, parameters, a link): keep the cause."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def default_url() -> str:
     return f"sqlite:///{state_dir() / 'ledger.sqlite'}"
 
@@ -146,13 +161,15 @@ class _LedgerCore:
         try:
             self.engine: Engine = create_engine(self.url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise LedgerError(f"cannot open ledger {self.url!r}: {exc}") from None
+            raise LedgerError(f"cannot open ledger {shown_url(self.url)}: {first_line(exc)}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise LedgerError(f"cannot open ledger {self.url!r}: {exc.__class__.__name__}: {exc}") from None
+            raise LedgerError(
+                f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             path = Path(self.url.removeprefix("sqlite:///"))
             if path.exists():

@@ -124,3 +124,16 @@ def parse_date(raw: object) -> date:
         except ValueError as exc:
             raise ValueError(str(exc)) from exc
     raise ValueError("not a date: use 2026-11-22, 2026/11/22, 2026年11月22日 or 令和8年11月22日")
+
+
+# Letters are dated within this range: a date outside it is a typo (9999-12-31), and date arithmetic
+# on it (pay-by = letter date + days) would overflow Python's date type.
+LETTER_DATES = (date(2000, 1, 1), date(2099, 12, 31))
+
+
+def check_letter_date(day: date) -> date:
+    """The date letters are written on (--as-of), refused outside LETTER_DATES."""
+    first, last = LETTER_DATES
+    if not first <= day <= last:
+        raise ValueError(f"{day.isoformat()} is not a date letters can be written on ({first} to {last})")
+    return day

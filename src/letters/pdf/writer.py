@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote_to_bytes, urlparse
 
 from letters.errors import RenderError, SetupError
 from letters.pdf.compact_fonts import MIN_EMPTY_SLOTS, compact_fonts
@@ -132,7 +133,9 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
             parsed = urlparse(url)
             if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
                 raise RefusalError(f"refused to fetch {url!r}: only the project's own assets may be loaded")
-            path = Path(unquote(parsed.path)).resolve()
+            # Bytes, then the file system's own decoding: a folder named with non-UTF-8 bytes
+            # (out\xff) is still the folder the letters asked for, not a U+FFFD look-alike.
+            path = Path(os.fsdecode(unquote_to_bytes(parsed.path))).resolve()
             if not any(path.is_relative_to(root) for root in allowed):
                 raise RefusalError(f"refused to fetch {url!r}: outside the templates and letterheads folders")
             if not path.is_file():
@@ -142,6 +145,18 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
     return LockedFetcher(fail_on_errors=True, allowed_protocols=("file", "data"))
+
+
+@contextmanager
+def _fetch_errors(what: str) -> Iterator[None]:
+    """A refused fetch while parsing CSS → RenderError: the fetcher's own error class is local to
+    make_fetcher, so a worker process could not send it back to the batch (unpicklable)."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"{what}: {exc.__cause__ or exc}") from None
 
 
 class _Collect(logging.Handler):
@@ -200,9 +215,10 @@ class PdfWriter:
         if lang not in self._font_css:
             return []
         if lang not in self._font_sheets:
-            self._font_sheets[lang] = self._weasyprint.CSS(
-                string=self._font_css[lang], url_fetcher=self.fetcher, font_config=self.font_config
-            )
+            with _fetch_errors(f"batch fonts ({lang})"):
+                self._font_sheets[lang] = self._weasyprint.CSS(
+                    string=self._font_css[lang], url_fetcher=self.fetcher, font_config=self.font_config
+                )
         return [self._font_sheets[lang]]
 
     def stylesheets(self, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -221,11 +237,12 @@ class PdfWriter:
             path = self.templates_root / name
             if not path.is_file():
                 raise RenderError(f"stylesheet {path} is missing")
-            sheets.append(
-                self._weasyprint.CSS(
-                    filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config
+            with _fetch_errors(f"stylesheet {name}"):
+                sheets.append(
+                    self._weasyprint.CSS(
+                        filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config
+                    )
                 )
-            )
         return tuple(sheets)
 
     def _forget_data_images(self) -> None:
