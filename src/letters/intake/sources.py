@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from letters.errors import InputError
+from letters.intake.limits import (
+    InputLimits,
+    check_dimension,
+    check_file_size,
+    check_json_depth,
+    check_workbook,
+    too_many_cells,
+)
 
 Format = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "jsonl")
@@ -75,23 +83,33 @@ def canonical_encoding(name: str) -> str:
         ) from None
 
 
-def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> RawTable:
-    """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content."""
+def read_table(
+    path: str,
+    *,
+    encoding: str | None = None,
+    fmt: Format | None = None,
+    limits: InputLimits | None = None,
+) -> RawTable:
+    """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content.
+
+    ``limits`` defaults to ``InputLimits.from_env()``: the documented defaults and LETTERS_MAX_… variables.
+    """
     name = "<stdin>" if path == "-" else path
     codec = None if encoding is None else canonical_encoding(encoding)
-    data = _read_bytes(path, name)
+    limits = limits or InputLimits.from_env()
+    data = _read_bytes(path, name, limits)
     chosen = fmt or _detect_format(path, data, name)
     digest = hashlib.sha256(data).hexdigest()
     if chosen == "xlsx":
-        columns, rows = _read_xlsx(data, name)
+        columns, rows = _read_xlsx(data, name, limits)
         return RawTable(name, "xlsx", None, digest, columns, rows, "row")
     if chosen in ("json", "jsonl"):
         # RFC 8259: JSON exchanged between systems is UTF-8; a BOM is tolerated.
         text = _decode(data, name, codec or "utf-8-sig")
         if chosen == "json":
-            columns, rows = _read_json(text, name)
+            columns, rows = _read_json(text, name, limits)
             return RawTable(name, "json", "utf-8", digest, columns, rows, "item")
-        columns, rows = _read_jsonl(text, name)
+        columns, rows = _read_jsonl(text, name, limits)
         return RawTable(name, "jsonl", "utf-8", digest, columns, rows, "line")
     codec = codec or "utf-8-sig"
     text = _decode(data, name, codec, guessed=encoding is None)
@@ -102,11 +120,19 @@ def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = N
     return RawTable(name, "csv", label, digest, columns, rows, "row")
 
 
-def _read_bytes(path: str, name: str) -> bytes:
+def _read_bytes(path: str, name: str, limits: InputLimits) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        # One byte more than allowed is enough to know stdin is too long, without holding all of it.
+        data = sys.stdin.buffer.read(limits.file_bytes + 1)
+        check_file_size(len(data), name, limits)
+        return data
     try:
-        return Path(path).read_bytes()
+        check_file_size(Path(path).stat().st_size, name, limits)
+        # Bounded again while reading: a pipe or device reports size 0 but can stream forever.
+        with Path(path).open("rb") as handle:
+            data = handle.read(limits.file_bytes + 1)
+        check_file_size(len(data), name, limits)
+        return data
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -189,24 +215,36 @@ def _read_csv(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]
     return columns, tuple(rows)
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _read_xlsx(data: bytes, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_workbook(archive, name, limits)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise InputError(f"{name}: not a readable .xlsx workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
+        check_dimension(sheet.max_row, sheet.max_column, name, limits)
+        # A stale or forged <dimension> would make openpyxl stop reading at its last row and drop
+        # the rows after it silently; without it every row in the sheet is read.
+        sheet.reset_dimensions()
         values = sheet.iter_rows(values_only=True)
         header = next(values, None)
         if header is None:
             raise InputError(f"{name}: the first sheet is empty, expected a header row")
         columns = _clean_header(list(header), name)
+        cells_read = len(header)
         rows: list[RawRow] = []
         for number, record in enumerate(values, start=2):
+            # Rows missing from the XML come back as empty rows: counted too, so a sheet with one
+            # cell at row 1,048,576 stops here instead of looping through a million blank rows.
+            cells_read += max(len(record), 1)
+            if cells_read > limits.cells:
+                raise too_many_cells(name, limits)
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record):
                 continue
             cells = {
@@ -215,6 +253,8 @@ def _read_xlsx(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[RawRow, .
                 if col
             }
             rows.append(RawRow(number, cells))
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise InputError(f"{name}: not a readable .xlsx workbook ({exc})") from None
     finally:
         book.close()
     return columns, tuple(rows)
@@ -222,7 +262,11 @@ def _read_xlsx(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[RawRow, .
 
 def _json_loads(text: str) -> Any:
     # Decimal, not float: 0.1 in a JSON file stays exactly 0.1.
-    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except RecursionError:
+        # check_json_depth runs first; this only guards a limit raised past what Python's stack takes.
+        raise ValueError("nested too deeply") from None
 
 
 def _refuse_constant(token: str) -> Any:
@@ -243,7 +287,8 @@ def _collect(
     return tuple(columns), tuple(rows)
 
 
-def _read_json(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _read_json(text: str, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    check_json_depth(text, name, limits)
     try:
         document = _json_loads(text)
     except ValueError as exc:
@@ -253,11 +298,12 @@ def _read_json(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...
     return _collect(list(enumerate(document, start=1)), name, "item")
 
 
-def _read_jsonl(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _read_jsonl(text: str, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
     records: list[tuple[int, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        check_json_depth(line, f"{name}, line {number}", limits)
         try:
             records.append((number, _json_loads(line)))
         except ValueError as exc:
