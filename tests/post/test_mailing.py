@@ -67,7 +67,9 @@ def test_csv_cells_that_would_run_as_formulas_are_text() -> None:
     accounts[0] = replace(accounts[0], address=replace(accounts[0].address, region="=1+2", city="=1+2"))
     options = Options(as_of=AS_OF, letter_kind="reminder")
     built, _ = build_letters(make_plan(accounts, options, Policy()), options, Policy())
-    letters = [replace(lt, tracking_number=make_s10("RR", 100 + i, "CN").display) for i, lt in enumerate(built)]
+    letters = [
+        replace(lt, tracking_number=make_s10("RR", 100 + i, "CN").display) for i, lt in enumerate(built)
+    ]
     rate = Postage("CNY", Decimal("1.20"), Decimal("3.00"))
     (listing,) = build_mailing_lists(letters, AS_OF, {"china-post": rate})
     assert [item.addressee for item in listing.items] == hostile  # organisations: the name as given
