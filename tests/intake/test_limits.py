@@ -157,6 +157,16 @@ def test_cells_are_counted_in_the_sheet_before_openpyxl_builds_a_row(tmp_path: P
     assert len(read_table(str(path), limits=InputLimits(cells=22)).rows) == 1
 
 
+def test_a_row_longer_than_excel_allows_is_refused_before_openpyxl_builds_it(tmp_path: Path) -> None:
+    # openpyxl holds a whole <row> in memory; the count limit alone would allow millions in one row.
+    row = b'<row r="2">' + b'<c t="inlineStr"><is><t>ab</t></is></c>' * 16_385 + b"</row>"
+    body = inline_row(1, "account_id") + row
+    path = replace_parts(small_workbook(tmp_path / "long-row.xlsx"), {SHEET: sheet_xml(body)})
+    assert refusal(path, InputLimits(xlsx_ratio=100_000)) == (
+        f"{path}: sheet {SHEET} has a row of more than 16,384 cells, which Excel cannot write"
+    )
+
+
 def test_declared_dimension_over_the_cell_limit_is_refused(tmp_path: Path) -> None:
     body = inline_row(1, "account_id") + inline_row(2, "A-1")
     path = replace_parts(

@@ -70,7 +70,8 @@ def check_file_size(size: int, name: str, limits: InputLimits) -> None:
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]")
+_EXCEL_COLUMNS = 16_384  # XFD: Excel cannot make a row longer, so a longer one is not a real sheet
 _CHUNK = 1 << 20
 _OVERLAP = 64  # longer than any pattern above, so a match split across two chunks is still seen
 
@@ -116,7 +117,7 @@ def check_workbook(archive: zipfile.ZipFile, name: str, limits: InputLimits) -> 
         lower = info.filename.lower()
         if info.is_dir() or not lower.endswith((".xml", ".rels", ".vml")):
             continue
-        strings = cells = 0
+        strings = cells = row_cells = 0
         counting = lower.endswith("sharedstrings.xml")
         sheet = lower.startswith("xl/worksheets/")
         for chunk, fresh in _chunks(archive, info):
@@ -136,7 +137,19 @@ def check_workbook(archive: zipfile.ZipFile, name: str, limits: InputLimits) -> 
             if sheet:
                 # openpyxl builds a whole <row> in memory before yielding it, so cells are counted
                 # here, in the bytes, not only in the rows it returns.
-                cells += sum(1 for m in _CELL.finditer(chunk) if m.end() > len(chunk) - fresh)
+                for match in _ROW_OR_CELL.finditer(chunk):
+                    if match.end() <= len(chunk) - fresh:
+                        continue  # in the overlap: counted with the previous chunk
+                    if match.group(1) == b"row":
+                        row_cells = 0
+                        continue
+                    cells += 1
+                    row_cells += 1
+                    if row_cells > _EXCEL_COLUMNS:
+                        raise InputError(
+                            f"{name}: sheet {info.filename} has a row of more than {_EXCEL_COLUMNS:,} "
+                            "cells, which Excel cannot write"
+                        )
                 if cells > limits.cells:
                     raise InputError(
                         f"{name}: sheet {info.filename} has more than {limits.cells:,} cells "
