@@ -59,7 +59,7 @@ def test_wrong_encoding_is_refused_with_the_line(write_csv: CsvWriter) -> None:
         load_accounts(str(path), encoding="cp932")
     message = str(info.value)
     assert message.startswith(f"{path}: cannot be read as cp932 (byte ")
-    assert message.endswith(" on line 2); check --encoding")
+    assert message.endswith(", line 2); check --encoding")
 
 
 def test_unknown_encoding_name() -> None:
@@ -188,3 +188,19 @@ def test_extra_columns_are_kept(write_csv: CsvWriter) -> None:
     path = write_csv([EN_ROW | {"branch": "Manhattan", "agent_code": "X-7"}])
     account = load_accounts(str(path)).accounts[0]
     assert dict(account.extra) == {"branch": "Manhattan", "agent_code": "X-7"}
+
+
+def test_bad_byte_after_a_bom_is_located_in_the_file_not_after_the_bom(tmp_path: Path) -> None:
+    # utf-8-sig reports offsets from after the BOM; the message must count the BOM's 3 bytes.
+    head = "\ufeffaccount_id,debtor_name\r\nA-1,".encode()
+    path = tmp_path / "bom.csv"
+    path.write_bytes(head + b"\xff\xfe rest\r\n")
+    with pytest.raises(InputError) as info:
+        read_table(str(path))
+    offset = len(head)
+    assert str(info.value).startswith(f"{path}: not UTF-8 (byte ff fe at offset {offset}, line 2); ")
+    with pytest.raises(InputError) as explicit:
+        read_table(str(path), encoding="utf-8")
+    assert str(explicit.value) == (
+        f"{path}: cannot be read as utf-8-sig (byte ff fe at offset {offset}, line 2); check --encoding"
+    )

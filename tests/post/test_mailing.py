@@ -22,6 +22,7 @@ from letters.compose.render_html import Letter
 from letters.decide.policy import Policy
 from letters.post.mailing import build_mailing_lists, mailing_csv
 from letters.post.tracking import TrackingSetup
+from letters.spreadsheet import safe_cell
 from tests.helpers import make_account, pdftotext
 
 AS_OF = date(2026, 11, 23)
@@ -56,6 +57,38 @@ def test_totals_and_order_and_csv() -> None:
     assert rows[1][1] == letters[0].tracking_number
     assert rows[1][2] == "张伟先生"
     assert rows[-1] == ["total", "3", "", "", "3.60", "9.00", "12.60", "CNY", ""]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_text() -> None:
+    hostile = ['=HYPERLINK("http://x")', "@SUM(1)", "+1+1", "-2+3", "\t=1"]
+    accounts = [
+        make_account("zh", account_id=f"ZH-{i}", debtor_name=name, debtor_type="organisation")
+        for i, name in enumerate(hostile)
+    ]
+    accounts[0] = replace(accounts[0], address=replace(accounts[0].address, region="=1+2", city="=1+2"))
+    options = Options(as_of=AS_OF, letter_kind="reminder")
+    built, _ = build_letters(make_plan(accounts, options, Policy()), options, Policy())
+    letters = [
+        replace(lt, tracking_number=make_s10("RR", 100 + i, "CN").display) for i, lt in enumerate(built)
+    ]
+    rate = Postage("CNY", Decimal("1.20"), Decimal("3.00"))
+    (listing,) = build_mailing_lists(letters, AS_OF, {"china-post": rate})
+    assert [item.addressee for item in listing.items] == hostile  # organisations: the name as given
+    assert listing.items[0].address[0].startswith("=1+2")
+    rows = list(csv.reader(io.StringIO(mailing_csv(listing).decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:-1]] == ["'" + name for name in hostile]
+    assert rows[1][3].startswith("'=1+2")
+    # Numbers are untouched: they are written from Decimals, and a number is not a formula.
+    assert rows[1][4:7] == ["1.20", "3.00", "4.20"]
+    assert rows[-1] == ["total", "5", "", "", "6.00", "15.00", "21.00", "CNY", ""]
+
+
+def test_only_text_is_prefixed_numbers_keep_their_sign() -> None:
+    assert safe_cell("-5") == "'-5"  # text: could be -5+cmd|' /C calc'!A0
+    assert safe_cell(Decimal("-5")) == Decimal("-5")
+    assert safe_cell(-5) == -5
+    assert safe_cell("株式会社=商事") == "株式会社=商事"  # only the first character can start a formula
+    assert safe_cell("\r=1") == "'\r=1"
 
 
 def test_default_rates_are_exact_decimals() -> None:

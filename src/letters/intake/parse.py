@@ -13,13 +13,27 @@ from letters.intake.eras import from_era
 
 # Plain digits, or comma-grouped digits with every group exactly three long.  A dot is always the
 # decimal point: ja, zh and en all write 12,345.67, so "1.234,56" or "1 234" are refused, not guessed.
-_AMOUNT = re.compile(r"^(?P<int>\d+|\d{1,3}(?:,\d{3})+)(?:\.(?P<frac>\d+))?$")
-_ISO_OR_SLASH = re.compile(r"^(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$")
-_KANJI_DATE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+# re.ASCII: \d is 0-9 only.  Without it Arabic-Indic ١٢٣ or Devanagari १२३ would match and Decimal()
+# and int() would quietly read them as 123; they are refused by _foreign_digits with a clear reason.
+_AMOUNT = re.compile(r"^(?P<int>\d+|\d{1,3}(?:,\d{3})+)(?:\.(?P<frac>\d+))?$", re.ASCII)
+_ISO_OR_SLASH = re.compile(r"^(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$", re.ASCII)
+_KANJI_DATE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$", re.ASCII)
 _ERA_DATE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\s*(?P<y>元|\d{1,2})(?:年|[./])"
-    r"(?P<m>\d{1,2})(?:月|[./])(?P<d>\d{1,2})日?$"
+    r"(?P<m>\d{1,2})(?:月|[./])(?P<d>\d{1,2})日?$",
+    re.ASCII,
 )
+
+
+def _foreign_digits(text: str) -> None:
+    """Refuse digits other than 0-9 (full-width ones are already folded by NFKC)."""
+    for char in text:
+        if char.isdigit() and not char.isascii():
+            name = unicodedata.name(char, "a digit")
+            raise ValueError(
+                f"contains {char} (U+{ord(char):04X} {name}): write digits as 0-9 "
+                "(full-width ０-９ are accepted too)"
+            )
 
 
 def normalise_text(text: str) -> str:
@@ -57,6 +71,10 @@ def parse_amount(raw: object, currency: str) -> Decimal:
     elif isinstance(raw, Decimal):
         if not raw.is_finite():
             raise ValueError("not a finite amount")
+        if int(raw.as_tuple().exponent) > 0:
+            # Only exponent notation (1E+3) gives a positive exponent; text and JSON readers keep
+            # such numbers as text, this guards Decimals built elsewhere (--set, callers).
+            raise ValueError("exponent notation is not allowed for amounts")
         value = raw
     elif isinstance(raw, str):
         value = _parse_amount_text(normalise_text(raw))
@@ -76,6 +94,7 @@ def parse_amount(raw: object, currency: str) -> Decimal:
 def _parse_amount_text(text: str) -> Decimal:
     if text == "":
         raise ValueError("empty amount")
+    _foreign_digits(text)
     match = _AMOUNT.match(text)
     if match is None:
         if re.search(r"(?i)nan|inf", text):
@@ -109,6 +128,7 @@ def parse_date(raw: object) -> date:
     text = normalise_text(raw)
     if text == "":
         raise ValueError("empty date")
+    _foreign_digits(text)
     for pattern in (_ISO_OR_SLASH, _KANJI_DATE):
         match = pattern.match(text)
         if match:

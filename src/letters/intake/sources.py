@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from letters.errors import InputError
+from letters.intake.limits import (
+    InputLimits,
+    check_dimension,
+    check_file_size,
+    check_json_depth,
+    check_workbook,
+    too_many_cells,
+)
 
 Format = Literal["csv", "xlsx", "json", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "jsonl")
@@ -47,6 +55,9 @@ class RawRow:
     number: int
     cells: dict[str, Any]
     stray_cells: int = 0  # non-empty cells beyond the header's last column (CSV only)
+    # Cells the reader could not take as written, as (column, reason): a JSON key given twice, an
+    # XLSX formula with no stored result.  validate reports them; their cells are not read further.
+    read_problems: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,23 +86,33 @@ def canonical_encoding(name: str) -> str:
         ) from None
 
 
-def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> RawTable:
-    """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content."""
+def read_table(
+    path: str,
+    *,
+    encoding: str | None = None,
+    fmt: Format | None = None,
+    limits: InputLimits | None = None,
+) -> RawTable:
+    """Read a file (or ``-`` for stdin) into raw rows; the format comes from the extension or content.
+
+    ``limits`` defaults to ``InputLimits.from_env()``: the documented defaults and LETTERS_MAX_… variables.
+    """
     name = "<stdin>" if path == "-" else path
     codec = None if encoding is None else canonical_encoding(encoding)
-    data = _read_bytes(path, name)
+    limits = limits or InputLimits.from_env()
+    data = _read_bytes(path, name, limits)
     chosen = fmt or _detect_format(path, data, name)
     digest = hashlib.sha256(data).hexdigest()
     if chosen == "xlsx":
-        columns, rows = _read_xlsx(data, name)
+        columns, rows = _read_xlsx(data, name, limits)
         return RawTable(name, "xlsx", None, digest, columns, rows, "row")
     if chosen in ("json", "jsonl"):
         # RFC 8259: JSON exchanged between systems is UTF-8; a BOM is tolerated.
         text = _decode(data, name, codec or "utf-8-sig")
         if chosen == "json":
-            columns, rows = _read_json(text, name)
+            columns, rows = _read_json(text, name, limits)
             return RawTable(name, "json", "utf-8", digest, columns, rows, "item")
-        columns, rows = _read_jsonl(text, name)
+        columns, rows = _read_jsonl(text, name, limits)
         return RawTable(name, "jsonl", "utf-8", digest, columns, rows, "line")
     codec = codec or "utf-8-sig"
     text = _decode(data, name, codec, guessed=encoding is None)
@@ -102,11 +123,19 @@ def read_table(path: str, *, encoding: str | None = None, fmt: Format | None = N
     return RawTable(name, "csv", label, digest, columns, rows, "row")
 
 
-def _read_bytes(path: str, name: str) -> bytes:
+def _read_bytes(path: str, name: str, limits: InputLimits) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        # One byte more than allowed is enough to know stdin is too long, without holding all of it.
+        data = sys.stdin.buffer.read(limits.file_bytes + 1)
+        check_file_size(len(data), name, limits)
+        return data
     try:
-        return Path(path).read_bytes()
+        check_file_size(Path(path).stat().st_size, name, limits)
+        # Bounded again while reading: a pipe or device reports size 0 but can stream forever.
+        with Path(path).open("rb") as handle:
+            data = handle.read(limits.file_bytes + 1)
+        check_file_size(len(data), name, limits)
+        return data
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -146,16 +175,20 @@ def _decode(data: bytes, name: str, codec: str, *, guessed: bool = False) -> str
     try:
         return data.decode(codec, errors="strict")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start : exc.start + 2].hex(" ")
+        # utf-8-sig decodes what follows the BOM, so its offsets start 3 bytes into the file.
+        skipped = len(codecs.BOM_UTF8) if codec == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+        offset = exc.start + skipped
+        line = data.count(b"\n", 0, offset) + 1
+        bad = data[offset : offset + 2].hex(" ")
         if guessed:
             raise InputError(
-                f"{name}: not UTF-8 (byte {bad} on line {line}); letters does not guess "
-                "encodings. Pass --encoding cp932 for a Japanese Excel CSV or --encoding gb18030 "
-                "for a Chinese one."
+                f"{name}: not UTF-8 (byte {bad} at offset {offset}, line {line}); letters does not "
+                "guess encodings. Pass --encoding cp932 for a Japanese Excel CSV or --encoding "
+                "gb18030 for a Chinese one."
             ) from None
         raise InputError(
-            f"{name}: cannot be read as {codec} (byte {bad} on line {line}); check --encoding"
+            f"{name}: cannot be read as {codec} (byte {bad} at offset {offset}, line {line}); "
+            "check --encoding"
         ) from None
 
 
@@ -189,40 +222,114 @@ def _read_csv(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]
     return columns, tuple(rows)
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _read_xlsx(data: bytes, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            scan = check_workbook(archive, name, limits)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # With data_only a formula whose result was never stored reads as an empty cell.  Files
+        # saved by Excel always store results; ones written by scripts often do not.  Where the sheet
+        # has formulas at all, the formulas are read alongside to tell the two apart.
+        formulas = load_workbook(io.BytesIO(data), read_only=True) if scan.has_formulas else None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise InputError(f"{name}: not a readable .xlsx workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
+        check_dimension(sheet.max_row, sheet.max_column, name, limits)
+        # A stale or forged <dimension> would make openpyxl stop reading at its last row and drop
+        # the rows after it silently; without it every row in the sheet is read.
+        sheet.reset_dimensions()
         values = sheet.iter_rows(values_only=True)
+        written: Iterator[tuple[Any, ...]] = iter(())
+        if formulas is not None:
+            formulas.worksheets[0].reset_dimensions()
+            written = formulas.worksheets[0].iter_rows(values_only=True)
         header = next(values, None)
+        next(written, None)
         if header is None:
             raise InputError(f"{name}: the first sheet is empty, expected a header row")
         columns = _clean_header(list(header), name)
+        cells_read = len(header)
         rows: list[RawRow] = []
         for number, record in enumerate(values, start=2):
-            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record):
+            # Rows missing from the XML come back as empty rows: counted too, so a sheet with one
+            # cell at row 1,048,576 stops here instead of looping through a million blank rows.
+            cells_read += max(len(record), 1)
+            if cells_read > limits.cells:
+                raise too_many_cells(name, limits)
+            formula_row = next(written, ())
+            uncached = tuple(
+                (col, f"formula without a cached value ({formula_row[i]}): open and save the file in Excel")
+                for i, col in enumerate(columns)
+                if col
+                and i < len(formula_row)
+                and formula_row[i] is not None
+                and (i >= len(record) or record[i] is None)
+            )
+            if not uncached and all(
+                cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record
+            ):
                 continue
             cells = {
                 col: ("" if i >= len(record) or record[i] is None else record[i])
                 for i, col in enumerate(columns)
                 if col
             }
-            rows.append(RawRow(number, cells))
+            rows.append(RawRow(number, cells, read_problems=uncached))
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise InputError(f"{name}: not a readable .xlsx workbook ({exc})") from None
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
     return columns, tuple(rows)
 
 
+class _JsonObject(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once, with every value.
+
+    json.loads keeps the last value of a repeated key without a word: a principal of 8000 followed
+    by 8000000 became 8000000.  The first is kept here only so the row can be reported, never used.
+    """
+
+    duplicates: dict[str, list[Any]]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    obj = _JsonObject()
+    obj.duplicates = {}
+    for key, value in pairs:
+        if key in obj:
+            obj.duplicates.setdefault(key, [obj[key]]).append(value)
+        else:
+            obj[key] = value
+        if isinstance(value, _JsonObject):
+            for inner, values in value.duplicates.items():
+                obj.duplicates[f"{key}.{inner}"] = values
+    return obj
+
+
+def _json_number(token: str) -> Decimal | str:
+    # Decimal, not float: 0.1 in a JSON file stays exactly 0.1.  A number in exponent form (1e3)
+    # is kept as the text it was written as, so amounts and dates refuse it like the same text in
+    # a CSV, rather than it quietly becoming 1000.
+    if "e" in token or "E" in token:
+        return token
+    return Decimal(token)
+
+
 def _json_loads(text: str) -> Any:
-    # Decimal, not float: 0.1 in a JSON file stays exactly 0.1.
-    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    try:
+        return json.loads(
+            text, parse_float=_json_number, parse_constant=_refuse_constant, object_pairs_hook=_json_object
+        )
+    except RecursionError:
+        # check_json_depth runs first; this only guards a limit raised past what Python's stack takes.
+        raise ValueError("nested too deeply") from None
 
 
 def _refuse_constant(token: str) -> Any:
@@ -239,11 +346,28 @@ def _collect(
             raise InputError(f"{name}, {label} {number}: expected an object with account fields")
         for key in record:
             columns.setdefault(str(key), None)
-        rows.append(RawRow(number, {str(k): ("" if v is None else v) for k, v in record.items()}))
+        duplicates = getattr(record, "duplicates", {})
+        read_problems = tuple(
+            (
+                key.split(".", 1)[0],
+                f"key {key!r} is given {len(values)} times in this object "
+                f"({', '.join(_show_json(v) for v in values)}); letters does not choose one",
+            )
+            for key, values in duplicates.items()
+        )
+        cells = {str(k): ("" if v is None else v) for k, v in record.items()}
+        rows.append(RawRow(number, cells, read_problems=read_problems))
     return tuple(columns), tuple(rows)
 
 
-def _read_json(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _show_json(value: Any) -> str:
+    if isinstance(value, (Decimal, int)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=str)[:40]
+
+
+def _read_json(text: str, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    check_json_depth(text, name, limits)
     try:
         document = _json_loads(text)
     except ValueError as exc:
@@ -253,11 +377,12 @@ def _read_json(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...
     return _collect(list(enumerate(document, start=1)), name, "item")
 
 
-def _read_jsonl(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+def _read_jsonl(text: str, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
     records: list[tuple[int, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        check_json_depth(line, f"{name}, line {number}", limits)
         try:
             records.append((number, _json_loads(line)))
         except ValueError as exc:

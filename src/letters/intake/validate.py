@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -13,8 +12,11 @@ from typing import Any, TypeVar
 from letters.carriers.numbers import parse_tracking
 from letters.errors import Problem, ValidationError
 from letters.intake.accounts import LANGUAGES, Account, AccountSet, Address, DebtorType, Language
+from letters.intake.limits import InputLimits
 from letters.intake.parse import known_currency, normalise_text, parse_amount, parse_date
+from letters.intake.plausibility import check_plausible
 from letters.intake.sources import Format, RawRow, RawTable, read_table
+from letters.intake.text_rules import cell_problem
 
 T = TypeVar("T")
 
@@ -97,66 +99,14 @@ _POSTAL_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     ),
 }
 _REGION_REQUIRED = {"JP": "prefecture", "CN": "province", "US": "state"}
-_US_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "AS",
-        "GU",
-        "MP",
-        "PR",
-        "VI",
-    ]
-)
+# fmt: off
+_US_STATES = frozenset([
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+    "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+    "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+    "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+])
+# fmt: on
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -168,6 +118,10 @@ class _Row:
     raw: RawRow
     problems: list[Problem]
     missing_columns: frozenset[str]
+    limits: InputLimits
+    # Columns already reported as unreadable (too long, a formula without a value, a key given
+    # twice): not read again, so one cell gives one problem and a 400 MB value is never shown.
+    skipped: set[str] = field(default_factory=set)
 
     def problem(self, column: str | None, value: Any, reason: str) -> None:
         shown = None if value is None else _show(value)
@@ -177,6 +131,8 @@ class _Row:
 
     def text(self, column: str, *, required: bool) -> str:
         """A text cell, trimmed; XLSX whole numbers (account ids) become their digits."""
+        if column in self.skipped:
+            return ""
         value = self.raw.cells.get(column, "")
         if isinstance(value, bool):
             self.problem(column, value, "expected text, got a true/false value")
@@ -199,6 +155,8 @@ class _Row:
         return text
 
     def parsed(self, column: str, parse: Callable[[Any], T], *, default: T | None = None) -> T | None:
+        if column in self.skipped:
+            return None
         value = self.raw.cells.get(column, "")
         if isinstance(value, str) and not value.strip():
             if default is None and column not in self.missing_columns:
@@ -219,24 +177,9 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _bad_characters(text: str) -> str | None:
-    """Why a cell's text cannot go into a letter (DOCX XML refuses control characters), or None."""
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cc":
-            return (
-                f"contains control character U+{ord(char):04X}; "
-                "remove it (line breaks too: use address_line2)"
-            )
-        if char == "\ufffd":
-            return "contains U+FFFD, the mark of text that was already garbled before it reached letters"
-        if category == "Cs" or char in "\ufffe\uffff":
-            return f"contains U+{ord(char):04X}, which is not a character"
-    return None
-
-
-def check_rows(table: RawTable) -> tuple[list[Account], list[Problem]]:
+def check_rows(table: RawTable, limits: InputLimits | None = None) -> tuple[list[Account], list[Problem]]:
     """Apply every field and business rule to every row of a table."""
+    limits = limits or InputLimits.from_env()
     problems: list[Problem] = []
     missing = frozenset(col for col in REQUIRED if col not in table.columns)
     for column in REQUIRED:
@@ -257,7 +200,7 @@ def check_rows(table: RawTable) -> tuple[list[Account], list[Problem]]:
     accounts: list[Account] = []
     first_seen: dict[str, int] = {}
     for raw in table.rows:
-        row = _Row(table, raw, problems, missing)
+        row = _Row(table, raw, problems, missing, limits)
         before = len(problems)
         account = _check_row(row)
         # Duplicates are caught even on rows with other problems, so fixing those reveals nothing new.
@@ -283,11 +226,15 @@ def _check_row(row: _Row) -> Account | None:
             None,
             f"{row.raw.stray_cells} filled cell(s) to the right of the last header column",
         )
+    for column, reason in row.raw.read_problems:
+        row.problem(column, None, reason)
+        row.skipped.add(column)
     for column, value in row.raw.cells.items():
-        if isinstance(value, str):
-            reason = _bad_characters(value)
-            if reason:
-                row.problem(column, value, reason)
+        found = cell_problem(value, row.limits) if isinstance(value, str) else None
+        if found:
+            row.problem(column, found.value, found.reason)
+            if len(value) > row.limits.field_chars:
+                row.skipped.add(column)
 
     account_id = row.text("account_id", required=True)
     debtor_name = row.text("debtor_name", required=True)
@@ -484,17 +431,27 @@ class ValidationReport:
         return sums
 
 
-def validate_file(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> ValidationReport:
+def _read_and_check(
+    path: str, encoding: str | None, fmt: Format | None, limits: InputLimits | None
+) -> tuple[RawTable, list[Account], list[Problem]]:
+    limits = limits or InputLimits.from_env()
+    table = check_plausible(read_table(path, encoding=encoding, fmt=fmt, limits=limits))
+    return table, *check_rows(table, limits)
+
+
+def validate_file(
+    path: str, *, encoding: str | None = None, fmt: Format | None = None, limits: InputLimits | None = None
+) -> ValidationReport:
     """Read a file and check every row, returning problems instead of raising on them."""
-    table = read_table(path, encoding=encoding, fmt=fmt)
-    accounts, problems = check_rows(table)
+    table, accounts, problems = _read_and_check(path, encoding, fmt, limits)
     return ValidationReport(table, tuple(accounts), tuple(problems))
 
 
-def load_accounts(path: str, *, encoding: str | None = None, fmt: Format | None = None) -> AccountSet:
+def load_accounts(
+    path: str, *, encoding: str | None = None, fmt: Format | None = None, limits: InputLimits | None = None
+) -> AccountSet:
     """Read and validate an accounts file; raise ValidationError listing every bad cell."""
-    table = read_table(path, encoding=encoding, fmt=fmt)
-    accounts, problems = check_rows(table)
+    table, accounts, problems = _read_and_check(path, encoding, fmt, limits)
     if problems:
         raise ValidationError(problems)
     return AccountSet(table.name, table.format, table.encoding, table.sha256, tuple(accounts))

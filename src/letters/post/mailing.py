@@ -19,6 +19,7 @@ from letters.compose.render_html import Letter
 from letters.compose.templates import template_environment
 from letters.errors import ConfigError
 from letters.files import atomic_write, inside
+from letters.spreadsheet import safe_row
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,11 @@ def build_mailing_lists(
 
 
 def mailing_csv(mailing: MailingList) -> bytes:
-    """The list as CSV (UTF-8 with BOM so Excel opens Japanese and Chinese text correctly)."""
+    """The list as CSV (UTF-8 with BOM so Excel opens Japanese and Chinese text correctly).
+
+    Every row goes through safe_row: names and addresses come from the accounts file, and the list
+    is opened in Excel at the post office counter, where ``=HYPERLINK(…)`` must stay text.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
@@ -116,30 +121,34 @@ def mailing_csv(mailing: MailingList) -> bytes:
     )
     for item in mailing.items:
         writer.writerow(
-            [
-                item.sequence,
-                item.tracking_number,
-                item.addressee,
-                " / ".join(item.address),
-                item.postage,
-                item.fee,
-                item.total,
-                mailing.currency,
-                item.letter_id,
-            ]
+            safe_row(
+                [
+                    item.sequence,
+                    item.tracking_number,
+                    item.addressee,
+                    " / ".join(item.address),
+                    item.postage,
+                    item.fee,
+                    item.total,
+                    mailing.currency,
+                    item.letter_id,
+                ]
+            )
         )
     writer.writerow(
-        [
-            "total",
-            len(mailing.items),
-            "",
-            "",
-            mailing.postage_total,
-            mailing.fee_total,
-            mailing.total,
-            mailing.currency,
-            "",
-        ]
+        safe_row(
+            [
+                "total",
+                len(mailing.items),
+                "",
+                "",
+                mailing.postage_total,
+                mailing.fee_total,
+                mailing.total,
+                mailing.currency,
+                "",
+            ]
+        )
     )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
