@@ -79,11 +79,17 @@ def canonical_encoding(name: str) -> str:
     if key in _ENCODING_ALIASES:
         return _ENCODING_ALIASES[key]
     try:
-        return codecs.lookup(key).name
+        codec = codecs.lookup(key)
     except LookupError:
         raise InputError(
             f"unknown encoding {name!r}: use utf-8, cp932 (Japanese Excel) or gb18030 (Chinese Excel)"
         ) from None
+    if not getattr(codec, "_is_text_encoding", True):
+        # rot13, base64, zlib …: codecs Python knows, but not ways of writing text as bytes.
+        raise InputError(
+            f"{name!r} is not a text encoding: use utf-8, cp932 (Japanese Excel) or gb18030 (Chinese Excel)"
+        )
+    return codec.name
 
 
 def read_table(
