@@ -56,6 +56,7 @@ def _run(
     progress: Progress | None,
     workers: WorkerPool,
 ) -> BatchResult:
+    from letters.evidence.identity import check_owner
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
@@ -68,6 +69,9 @@ def _run(
         # A letter already in the ledger was sent by an earlier run (e.g. before a crash and a
         # re-run): it is reported, never produced or recorded a second time.
         recorded = ledger.recorded_letters(letter.id for letter in letters)
+        for letter in letters:
+            if letter.id in recorded:
+                check_owner("letter", letter.id, recorded[letter.id].account_id, letter.account.account_id)
         result.already_recorded = [letter for letter in letters if letter.id in recorded]
         letters = [letter for letter in letters if letter.id not in recorded]
         if options.tracking is not None and letters:

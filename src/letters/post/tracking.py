@@ -91,7 +91,15 @@ def assign_tracking(letters: Sequence[Letter], setup: TrackingSetup, ledger: Led
     A letter that already has a number in the ledger (the same letter id, e.g. a re-run after a
     crash) keeps it, so a re-run neither wastes labels nor prints a second number.
     """
+    from letters.evidence.identity import check_owner
+
     existing = ledger.assignments_for(letter.id for letter in letters)
+    for letter in letters:
+        if letter.id in existing:
+            # A number is reused only for the very account it was given to, never for another
+            # account whose id once mapped to the same letter id.
+            owner = existing[letter.id].account_id
+            check_owner("tracking number", letter.id, owner, letter.account.account_id)
     numbers: dict[str, TrackingNumber] = {
         letter_id: parse_tracking(a.number, a.scheme) for letter_id, a in existing.items()
     }
