@@ -148,17 +148,30 @@ def test_leftovers_of_a_live_writer_are_kept_and_a_dead_ones_removed(tmp_path: P
         sleeper.wait()
 
 
-def test_a_dead_runs_claim_is_taken_over_and_a_live_ones_waited_for(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+_CLAIM_AND_DIE = """
+import os, sys
+from letters.evidence.claims import Run
+from letters.evidence.ledger import Ledger
+run = Run(Ledger(sys.argv[1]))
+run.claim([("L1", "A-1")])
+print(run.id, flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_live_runs_claim_is_waited_for_and_a_killed_ones_taken_over(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    db = _fresh(db_url)
+    monkeypatch.setattr(claims, "POLL_SECONDS", 0.05)
     ledger = Ledger(db)
     try:
         holder = claims.Run(ledger)
         holder.claim([("L1", "A-1")])
         waiter = claims.Run(ledger)
         heard: list[str] = []
-        claims.POLL_SECONDS = 0.05
-        import threading
-
         # The waiter blocks while the holder lives; the holder's end (here: release) frees it.
         thread = threading.Thread(target=waiter.claim, args=([("L1", "A-1")], heard.append))
         thread.start()
@@ -168,5 +181,14 @@ def test_a_dead_runs_claim_is_taken_over_and_a_live_ones_waited_for(tmp_path: Pa
         thread.join(timeout=5)
         assert not thread.is_alive()
         waiter.release()
+        killed = subprocess.run([sys.executable, "-c", _CLAIM_AND_DIE, db], capture_output=True, text=True)
+        assert killed.returncode == -9, killed.stderr
+        with ledger.engine.connect() as conn:
+            holders = conn.execute(text("SELECT run_id FROM claims")).scalars().all()
+        assert holders == [killed.stdout.strip()]  # the dead run's claim is still there …
+        rerun = claims.Run(ledger)
+        rerun.claim([("L1", "A-1")], heard.append)  # … and does not block: no second notice
+        assert len(heard) == 1
+        rerun.release()
     finally:
         ledger.close()
