@@ -15,7 +15,7 @@ from letters.batch.archive_step import remove_leftovers
 from letters.evidence import claims
 from letters.evidence.ledger import Ledger
 from tests.batch_helpers import accounts_file
-from tests.conftest import CsvWriter
+from tests.conftest import JA_ROW, CsvWriter
 
 pytestmark = pytest.mark.slow
 
@@ -98,6 +98,36 @@ def test_the_same_batch_started_twice_at_once_is_sent_once(
     assert len(bags) == 1
     mailing = list(out.glob("mailing_*.pdf"))
     assert mailing and all(p.stem.endswith(bags[0].name) for p in mailing)  # named by the one batch
+    for bag in bags:
+        check = subprocess.run(
+            [sys.executable, "-m", "letters", "verify", str(bag), "--db", db], capture_output=True, text=True
+        )
+        assert check.returncode == 0, check.stderr
+
+
+def test_two_batches_at_once_into_one_folder_keep_their_files_and_numbers(
+    db_url: str, tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    db = _fresh(db_url)
+    # One sender each day: by date alone both batches' mailing lists would have one name.
+    first = write_csv([JA_ROW], name="first.csv")
+    second = write_csv([JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子"}], name="second.csv")
+    out = tmp_path / "out"
+    runs = _together([_render(first, out, db), _render(second, out, db)])
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr, run.stderr
+    assert len(list(out.glob("0*.pdf"))) == 2
+    assert len(list(out.glob("mailing_*.pdf"))) == 2  # one per batch, none overwritten
+    ledger = Ledger(db)
+    try:
+        with ledger.engine.connect() as conn:
+            numbers = conn.execute(text("SELECT tracking_number FROM letters")).scalars().all()
+        assert len(numbers) == len(set(numbers)) == 2  # one range, a number each
+    finally:
+        ledger.close()
+    bags = [p for p in (out / "archive").iterdir() if not p.name.startswith(".")]
+    assert len(bags) == 2
     for bag in bags:
         check = subprocess.run(
             [sys.executable, "-m", "letters", "verify", str(bag), "--db", db], capture_output=True, text=True

@@ -109,6 +109,10 @@ class LedgerError(LettersError):
     """The ledger database cannot be opened or refused a write."""
 
 
+class NumberTakenError(LedgerError):
+    """A tracking number (or letter) was recorded by another run between choosing and recording."""
+
+
 def default_url() -> str:
     return f"sqlite:///{state_dir() / 'ledger.sqlite'}"
 
@@ -223,7 +227,7 @@ class _LedgerCore:
                     ],
                 )
         except IntegrityError as exc:
-            raise LedgerError(
+            raise NumberTakenError(
                 f"a tracking number or letter is already recorded in the ledger ({exc.orig}); "
                 "no number was assigned"
             ) from None
