@@ -84,6 +84,12 @@ def _pg_key(run_id: str) -> int:
     return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:4], "big") & 0x7FFFFFFF
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for an in-memory database (this process's alone)."""
+    path = url.removeprefix("sqlite:///")
+    return None if path in ("", ":memory:", url) else Path(path)
+
+
 class _Liveness:
     """Holds this run's lock and tells whether another run's lock is still held."""
 
@@ -94,14 +100,14 @@ class _Liveness:
         self._conn: Connection | None = None
         self._folder: Path | None = None
         dialect = self.engine.dialect.name
+        database = _sqlite_file(ledger.url) if dialect == "sqlite" else None
         if dialect == "postgresql":
             self._conn = self.engine.connect()
             self._conn.execute(
                 text("SELECT pg_advisory_lock(:a, :b)"), {"a": _PG_NAMESPACE, "b": _pg_key(run_id)}
             )
             self._conn.commit()  # the session lock stays; no transaction stays open with it
-        elif dialect == "sqlite" and ledger.url.startswith("sqlite:///") and ledger.url != "sqlite:///":
-            database = Path(ledger.url.removeprefix("sqlite:///"))
+        elif database is not None:
             self._folder = database.parent / f"{database.name}.runs"
             self._folder.mkdir(mode=0o700, exist_ok=True)
             fd = os.open(self._folder / f"{run_id}.lock", os.O_CREAT | os.O_RDWR, 0o600)
