@@ -27,7 +27,8 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     building all its bytes in memory first."""
     folder = path.parent
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        # The writer's pid is in the name: another run cleaning the folder keeps a live writer's file.
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
@@ -60,3 +61,19 @@ def inside(folder: Path, name: str) -> Path:
     if target.parent != folder.resolve():
         raise LettersError(f"refusing to write {name!r}: it would land outside {folder}")
     return target
+
+
+def part_writer(temp: Path) -> int | None:
+    """The pid that wrote a ``.part`` temp file (``.<name>.<pid>.<random>.part``); None: unknown."""
+    pieces = temp.name.removesuffix(".part").rsplit(".", 2)
+    return int(pieces[1]) if len(pieces) == 3 and pieces[1].isdigit() else None
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -150,7 +150,9 @@ def test_busy_ledger(tmp_path: Path) -> None:
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")  # another writer holds the ledger (WAL: readers still read)
-        result = run(["mail", "import", str(events), "--db", f"sqlite:///{path}"])
+        result = run(
+            ["mail", "import", str(events), "--db", f"sqlite:///{path}"], {"LETTERS_LEDGER_BUSY_SECONDS": "1"}
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()

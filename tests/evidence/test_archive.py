@@ -211,3 +211,23 @@ def test_pdfa_is_reproducible_with_source_date_epoch(tmp_path: Path, write_csv: 
     assert re.search(rb'pdfaid:conformance(>|=")B', xmp)
     assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
     assert name.endswith(".pdf")
+
+
+def test_a_whole_batch_is_reproducible_with_source_date_epoch(tmp_path: Path, write_csv: CsvWriter) -> None:
+    source = accounts_file(write_csv)
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        db = f"sqlite:///{tmp_path / f'ledger{n}.sqlite'}"
+        args = [*render_args(source, out, db), "--tracking-range", "RR:12345600:JP"]
+        result = run_cli(args, {"SOURCE_DATE_EPOCH": "1795000000"})
+        assert result.returncode == 0, result.stderr
+        outputs.append(
+            {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        )
+    names = set(outputs[0])
+    assert any(name.startswith("mailing_") and name.endswith(".pdf") for name in names), names
+    assert any(name.endswith("manifest-sha256.txt") for name in names), names
+    assert set(outputs[1]) == names
+    differing = sorted(name for name in names if outputs[0][name] != outputs[1][name])
+    assert differing == []  # letters, print file, mailing lists, manifest and bag, byte for byte

@@ -109,14 +109,17 @@ def test_batch_with_tracking_writes_lists_and_decodable_qr(tmp_path: Path) -> No
     result = run_batch(accounts, options)
     assert result.failed == []
     names = sorted(p.name for p in result.mailing_lists)
+    assert result.batch is not None
+    batch = result.batch.batch_id  # 20261123-<digest>: two batches of a day never share a list
+    assert batch.startswith("20261123-")
     assert names == [
-        "mailing_japan-post_hudson-recovery_20261123.csv",
-        "mailing_japan-post_hudson-recovery_20261123.pdf",
-        "mailing_japan-post_sakura-finance_20261123.csv",
-        "mailing_japan-post_sakura-finance_20261123.pdf",
+        f"mailing_japan-post_hudson-recovery_{batch}.csv",
+        f"mailing_japan-post_hudson-recovery_{batch}.pdf",
+        f"mailing_japan-post_sakura-finance_{batch}.csv",
+        f"mailing_japan-post_sakura-finance_{batch}.pdf",
     ]
     listing = next(
-        p for p in result.mailing_lists if p.name == "mailing_japan-post_sakura-finance_20261123.pdf"
+        p for p in result.mailing_lists if p.name == f"mailing_japan-post_sakura-finance_{batch}.pdf"
     )
     text = " ".join(pdftotext(listing).split())
     assert "書留・特定記録郵便物等差出票" in text

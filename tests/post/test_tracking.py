@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from letters.carriers.numbers import make_jp, make_s10
 from letters.compose.render_html import Letter
 from letters.decide.policy import Policy
 from letters.errors import ConfigError, LettersError, ValidationError
-from letters.evidence.ledger import Ledger
+from letters.evidence.ledger import Assignment, Ledger
 from letters.post.tracking import TrackingSetup, assign_tracking, label_for, parse_range
 from tests.helpers import make_account
 
@@ -166,3 +167,32 @@ def test_delivery_import_bad_rows_name_row_and_column(tmp_path: Path, ledger: Le
     )
     assert lines[1].startswith(f"{report}, row 3, column tracking_number: ")
     assert ledger.events_for("RR000000005JP") == []
+
+
+class _RacedLedger(Ledger):
+    """A real ledger on which another run records the first number this run chooses, just after
+    this run looked it up as free: the race two batches on one range have."""
+
+    raced = False
+
+    def used_numbers(self, numbers: Iterable[str]) -> set[str]:
+        wanted = list(numbers)
+        used = super().used_numbers(wanted)
+        if not self.raced:
+            self.raced = True
+            other = make_s10("RR", 5000, "JP")
+            assert other.number in wanted
+            self.record_assignments([Assignment(other.number, "s10", "OTHER-RUN", "X-1", "range")])
+        return used
+
+
+def test_a_number_taken_by_another_run_meanwhile_is_picked_again(tmp_path: Path) -> None:
+    raced = _RacedLedger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        setup = TrackingSetup("range", range_prefix="RR", range_start=5000, range_country="JP")
+        (letter,) = assign_tracking(letters_for("A"), setup, raced)
+        assert raced.raced
+        assert letter.tracking_number == make_s10("RR", 5001, "JP").display
+        assert raced.assignments_for([letter.id])[letter.id].number == make_s10("RR", 5001, "JP").number
+    finally:
+        raced.close()

@@ -23,6 +23,7 @@ from letters.evidence.archive import (
     write_archive,
 )
 from letters.faults import crash_point
+from letters.files import part_writer, process_alive
 from letters.intake.accounts import AccountSet
 
 if TYPE_CHECKING:
@@ -30,9 +31,15 @@ if TYPE_CHECKING:
 
 
 def remove_leftovers(outdir: Path) -> None:
-    """Temp files of a run that was killed mid-write: never reused, removed before a new run."""
+    """Temp files of a run that was killed mid-write: never reused, removed before a new run.
+
+    Only a dead writer's (or this process's): another run writing into the same folder right now
+    keeps its half-written files. A file whose writer is unknown is from an older version: stale.
+    """
     for leftover in outdir.glob(".*.part"):
-        leftover.unlink(missing_ok=True)
+        writer = part_writer(leftover)
+        if writer is None or writer == os.getpid() or not process_alive(writer):
+            leftover.unlink(missing_ok=True)
 
 
 def batch_id_for(as_of: date, written: Sequence[WrittenLetter]) -> str:

@@ -106,13 +106,31 @@ def build_letters(
     return letters, failed
 
 
+# safe_name() never writes this character, so an id with it never equals a readable one.
+ID_HASH_MARK = "~"
+
+
+def letter_id_for(as_of: date, kind: str, account_id: str) -> str:
+    """The ledger's key for a letter: date, kind and the exact account id, never a lossy form of it.
+
+    An account id that is already file-name safe and short is used as it is (JA-0001 →
+    20261123-demand-JA-0001). Any other (2024/0017, 2024.0017, 60 characters) gets its sanitised
+    start for reading plus ``~`` and 16 hex digits of the SHA-256 of the exact id: ids that
+    sanitise alike (2024/0017 and 2024_0017) then never share a letter id, in any run.
+    """
+    readable = safe_name(account_id, limit=40)
+    base = f"{as_of:%Y%m%d}-{kind}-{readable}"
+    if readable == account_id:
+        return base
+    digest = hashlib.sha256(account_id.encode("utf-8")).hexdigest()[:16]
+    return f"{base}{ID_HASH_MARK}{digest}"
+
+
 def _unique_id(planned: PlannedLetter, as_of: date, used: set[str]) -> str:
-    base = f"{as_of:%Y%m%d}-{planned.kind}-{safe_name(planned.account.account_id, limit=40)}"
-    candidate = base
+    candidate = letter_id_for(as_of, planned.kind, planned.account.account_id)
     if candidate in used:
-        # Two account ids that sanitise alike (a/b and a_b) must still get distinct letters.
-        digest = hashlib.sha256(planned.account.account_id.encode()).hexdigest()[:8]
-        candidate = f"{base}-{digest}"
+        # Only one account row per id reaches a plan (intake refuses repeats), so this is a bug.
+        raise LettersError(f"letter id {candidate} planned twice in one batch")
     used.add(candidate)
     return candidate
 
@@ -125,13 +143,13 @@ def _references(
     Serials live in the ledger keyed by letter id, so a re-run (after a crash) prints the same
     reference and a number once issued is never issued to another letter.
     """
-    wanted: dict[str, list[str]] = {}
+    wanted: dict[str, dict[str, str]] = {}
     for planned, letter_id, sender, _ in pending:
         if planned.kind == "lawyer":
-            wanted.setdefault(f"{sender.id}-{as_of.year}", []).append(letter_id)
+            wanted.setdefault(f"{sender.id}-{as_of.year}", {})[letter_id] = planned.account.account_id
     serials: dict[str, int] = {}
-    for counter, ids in wanted.items():
-        serials.update(ledger.reference_serials(counter, ids))
+    for counter, owners in wanted.items():
+        serials.update(ledger.reference_serials(counter, list(owners), accounts=owners))
     refs: list[str] = []
     for planned, letter_id, sender, _ in pending:
         if planned.kind != "lawyer":

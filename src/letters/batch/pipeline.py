@@ -7,7 +7,7 @@ record); results holds what a batch returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from letters.batch.archive_step import archive_batch, batch_id_for, remove_leftovers
 from letters.batch.compose_step import add_kind_context, build_letters, make_plan
@@ -29,9 +29,16 @@ __all__ = ["BatchResult", "FailedLetter", "Progress", "WrittenLetter", "make_pla
 
 
 def run_batch(
-    accounts: AccountSet | Sequence[Account], options: Options, *, progress: Progress | None = None
+    accounts: AccountSet | Sequence[Account],
+    options: Options,
+    *,
+    progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> BatchResult:
-    """The whole job, stage by stage: plan (with history), letters, numbers, render, archive, record."""
+    """The whole job, stage by stage: plan (with history), letters, numbers, render, archive, record.
+
+    ``notice`` hears, once, that the batch waits for another run that is sending its letters.
+    """
     from letters.pdf.fonts import check_environment
 
     source = accounts if isinstance(accounts, AccountSet) else None
@@ -41,7 +48,7 @@ def run_batch(
     # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
     try:
         with pool_for_batch(options, len(records)) as workers:
-            return _run(records, source, options, progress, workers)
+            return _run(records, source, options, progress, workers, notice)
     except OutputError as exc:
         raise OutputError(
             f"{exc}. The batch stopped and was not recorded; when the problem is fixed, run the same "
@@ -55,19 +62,30 @@ def _run(
     options: Options,
     progress: Progress | None,
     workers: WorkerPool,
+    notice: Callable[[str], None] | None,
 ) -> BatchResult:
+    from letters.evidence.claims import Run
+    from letters.evidence.identity import check_owner
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
     ledger = Ledger(options.db)
+    run: Run | None = None
     try:
         history = ledger.last_letters(a.account_id for a in records)
         plan = make_plan(records, options, policy, history)
         letters, failed = build_letters(plan, options, policy, ledger)
         result = BatchResult(plan=plan, failed=failed)
+        # The letters are this run's before anything is looked up or printed: a second run of the
+        # same batch waits here until the first is done, then finds them recorded.
+        run = Run(ledger)
+        run.claim([(letter.id, letter.account.account_id) for letter in letters], notice)
         # A letter already in the ledger was sent by an earlier run (e.g. before a crash and a
         # re-run): it is reported, never produced or recorded a second time.
         recorded = ledger.recorded_letters(letter.id for letter in letters)
+        for letter in letters:
+            if letter.id in recorded:
+                check_owner("letter", letter.id, recorded[letter.id].account_id, letter.account.account_id)
         result.already_recorded = [letter for letter in letters if letter.id in recorded]
         letters = [letter for letter in letters if letter.id not in recorded]
         if options.tracking is not None and letters:
@@ -80,7 +98,8 @@ def _run(
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
             lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
-            result.mailing_lists = workers.call(write_mailing_lists_job, (lists, outdir, options))
+            batch_id = batch_id_for(plan.as_of, result.written)
+            result.mailing_lists = workers.call(write_mailing_lists_job, (lists, outdir, options, batch_id))
         # The workers' last task is done: their memory is freed before the print file is merged.
         workers.close()
         result.worker_deaths = workers.deaths
@@ -96,5 +115,7 @@ def _run(
         if options.archive:
             archive_batch(result, options, source, policy, ledger)
     finally:
+        if run is not None:
+            run.release()
         ledger.close()
     return result

@@ -261,11 +261,11 @@ def _render_chunk(task: tuple[_RenderContext, BatchFonts | None, list[_Job]]) ->
     return [_render_one(context, writers, job) for job in jobs]
 
 
-def write_mailing_lists_job(task: tuple[Sequence[MailingList], Path, Options]) -> list[Path]:
+def write_mailing_lists_job(task: tuple[Sequence[MailingList], Path, Options, str]) -> list[Path]:
     """The post office's mailing lists, as the workers' last task (WeasyPrint is loaded there)."""
-    lists, outdir, options = task
+    lists, outdir, options, batch_id = task
     writer = PdfWriter(options.templates, options.letterheads)
-    return write_mailing_lists(lists, outdir, options.templates, writer)
+    return write_mailing_lists(lists, outdir, options.templates, writer, batch_id=batch_id, created=now_utc())
 
 
 def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:

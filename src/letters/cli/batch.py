@@ -238,8 +238,12 @@ def render(
         spanish=not no_spanish,
         dispute_url=dispute_url,
     )
+
+    def waiting(message: str) -> None:
+        click.echo(f"waiting: {message}; this run goes on when that one is done", err=True)
+
     if silent:
-        result = run_batch(accounts, options)
+        result = run_batch(accounts, options, notice=waiting)
     else:
         with click.progressbar(length=len(accounts.accounts), label="letters", file=sys.stderr) as bar:
             last = [0]
@@ -248,7 +252,7 @@ def render(
                 bar.update(done - last[0])
                 last[0] = done
 
-            result = run_batch(accounts, options, progress=advance)
+            result = run_batch(accounts, options, progress=advance, notice=waiting)
     for item in result.written:
         click.echo(
             f"{item.path}\t{item.pages} page(s)\t{item.letter.planned.kind}\t{item.letter.account.account_id}"

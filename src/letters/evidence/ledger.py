@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -23,13 +24,16 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
+from letters.evidence.dburl import busy_seconds, first_line, shown_url
+from letters.evidence.identity import check_owner
+from letters.evidence.sqlsafe import create_tables, serialized
 from letters.evidence.state import state_dir
 
 metadata = MetaData()
@@ -65,6 +69,7 @@ references = Table(
     Column("letter_id", String(200), primary_key=True),  # a re-run gets its reference back
     Column("counter", String(100), nullable=False),  # e.g. mingli-law-2026
     Column("serial", Integer, nullable=False),
+    Column("account_id", String(200), nullable=True),  # None: written before accounts were kept
     UniqueConstraint("counter", "serial"),
 )
 
@@ -105,18 +110,8 @@ class LedgerError(LettersError):
     """The ledger database cannot be opened or refused a write."""
 
 
-def shown_url(url: str) -> str:
-    """A database URL fit for a message: never its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "(unparsable database URL)"
-
-
-def first_line(exc: BaseException) -> str:
-    """SQLAlchemy's messages run to several lines (statement, parameters, a link): keep the cause."""
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+class NumberTakenError(LedgerError):
+    """A tracking number (or letter) was recorded by another run between choosing and recording."""
 
 
 def default_url() -> str:
@@ -130,6 +125,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _upgrade(conn: Connection) -> None:
+    """Columns added since a ledger was created (run under create_tables' lock)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("references")}
+    if "account_id" not in columns:
+        conn.execute(text('ALTER TABLE "references" ADD COLUMN account_id VARCHAR(200)'))
 
 
 @dataclass(frozen=True)
@@ -158,14 +160,17 @@ class _LedgerCore:
         if self.url.startswith("sqlite:///"):
             path = Path(self.url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # SQLite: a writer waits (a minute by default) for another process's write lock instead of
+        # failing; LETTERS_LEDGER_BUSY_SECONDS changes it (tests of a busy ledger use 1).
+        connect_args = {"timeout": busy_seconds()} if self.url.startswith("sqlite") else {}
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine: Engine = create_engine(self.url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise LedgerError(f"cannot open ledger {shown_url(self.url)}: {first_line(exc)}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            metadata.create_all(self.engine)
+            create_tables(self.engine, metadata, _upgrade)
         except SQLAlchemyError as exc:
             raise LedgerError(
                 f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
@@ -226,7 +231,7 @@ class _LedgerCore:
                     ],
                 )
         except IntegrityError as exc:
-            raise LedgerError(
+            raise NumberTakenError(
                 f"a tracking number or letter is already recorded in the ledger ({exc.orig}); "
                 "no number was assigned"
             ) from None
@@ -318,25 +323,35 @@ class _Extras:
 
     engine: Engine
 
-    def reference_serials(self, counter: str, letter_ids: Sequence[str]) -> dict[str, int]:
-        """A serial per letter for a counter; letters that have one keep it, others take the next."""
-        with self.engine.begin() as conn:
-            existing = {
-                row.letter_id: row.serial
-                for row in conn.execute(
-                    select(references).where(references.c.letter_id.in_(list(letter_ids)))
-                )
-            }
+    def reference_serials(
+        self, counter: str, letter_ids: Sequence[str], accounts: dict[str, str] | None = None
+    ) -> dict[str, int]:
+        """A serial per letter for a counter; letters that have one keep it, others take the next.
+
+        ``accounts`` (letter id → exact account id) is recorded with new serials and checked
+        against kept ones. One writer at a time: two runs never both take max + 1.
+        """
+        owners = accounts or {}
+        with serialized(self.engine, "references") as conn:
+            existing: dict[str, int] = {}
+            for row in conn.execute(select(references).where(references.c.letter_id.in_(list(letter_ids)))):
+                if row.letter_id in owners:
+                    check_owner("reference serial", row.letter_id, row.account_id, owners[row.letter_id])
+                existing[row.letter_id] = row.serial
             top = (
                 conn.scalar(select(func.max(references.c.serial)).where(references.c.counter == counter)) or 0
             )
             fresh = [lid for lid in letter_ids if lid not in existing]
-            rows = [
-                {"letter_id": lid, "counter": counter, "serial": top + i} for i, lid in enumerate(fresh, 1)
-            ]
-            if rows:
-                conn.execute(insert(references), rows)
-            existing.update({r["letter_id"]: r["serial"] for r in rows})
+            new = {lid: top + i for i, lid in enumerate(fresh, 1)}
+            if new:
+                conn.execute(
+                    insert(references),
+                    [
+                        dict(letter_id=lid, counter=counter, serial=serial, account_id=owners.get(lid))
+                        for lid, serial in new.items()
+                    ],
+                )
+            existing.update(new)
         return existing
 
     def recorded_letters(self, letter_ids: Iterable[str]) -> dict[str, LetterRecord]:
@@ -357,9 +372,9 @@ class _Extras:
     def record_batch(self, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> BatchRecord:
         """Append a batch and its letters to the chain in one transaction; all or nothing."""
         try:
-            with self.engine.begin() as conn:
+            # One writer at a time extends the chain, so two batches never share a prev_hash.
+            with serialized(self.engine) as conn:
                 if conn.dialect.name == "postgresql":
-                    # One writer at a time extends the chain, so two batches never share a prev_hash.
                     conn.execute(text("LOCK TABLE batches IN EXCLUSIVE MODE"))
                 last = conn.execute(select(batches).order_by(batches.c.seq.desc()).limit(1)).first()
                 prev = last.hash if last else GENESIS

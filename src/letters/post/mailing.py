@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -169,16 +169,31 @@ def mailing_html(mailing: MailingList, templates_root: Path) -> str:
 
 
 def write_mailing_lists(
-    lists: Sequence[MailingList], outdir: Path, templates_root: Path, writer: Any
+    lists: Sequence[MailingList],
+    outdir: Path,
+    templates_root: Path,
+    writer: Any,
+    *,
+    batch_id: str = "",
+    created: datetime | None = None,
 ) -> list[Path]:
-    """PDF and CSV per list, written atomically next to the letters."""
+    """PDF and CSV per list, written atomically next to the letters.
+
+    Named by the batch (its id starts with the date), so two batches written into one folder on
+    one day keep each their own list. ``created`` (SOURCE_DATE_EPOCH) makes the PDF reproducible.
+    """
     paths: list[Path] = []
     for mailing in lists:
-        stem = f"mailing_{mailing.carrier}_{mailing.sender_id}_{mailing.mailing_date:%Y%m%d}"
+        stem = f"mailing_{mailing.carrier}_{mailing.sender_id}_{batch_id or f'{mailing.mailing_date:%Y%m%d}'}"
         html = mailing_html(mailing, templates_root)
         fields = {"addressee": " ".join(i.addressee for i in mailing.items)}
         pdf = writer.write_document(
-            html, ("mailing/mailing.css",), lang=mailing.lang, name=f"mailing list {stem}", fields=fields
+            html,
+            ("mailing/mailing.css",),
+            lang=mailing.lang,
+            name=f"mailing list {stem}",
+            fields=fields,
+            created=created,
         )
         pdf_path = inside(outdir, stem + ".pdf")
         atomic_write(pdf_path, pdf.data)

@@ -85,13 +85,38 @@ def load_pool(path: Path) -> list[TrackingNumber]:
     return numbers
 
 
+# Times a run picks again when another run recorded one of its chosen numbers first.
+PICK_ATTEMPTS = 5
+
+
 def assign_tracking(letters: Sequence[Letter], setup: TrackingSetup, ledger: Ledger) -> list[Letter]:
     """Every letter with its number; new numbers are recorded in the ledger before anything prints.
 
     A letter that already has a number in the ledger (the same letter id, e.g. a re-run after a
-    crash) keeps it, so a re-run neither wastes labels nor prints a second number.
+    crash) keeps it, so a re-run neither wastes labels nor prints a second number. Two batches
+    drawing on one pool or range at once: the one that records second picks again.
     """
+    from letters.evidence.ledger import NumberTakenError
+
+    for _ in range(PICK_ATTEMPTS - 1):
+        try:
+            return _assign_once(letters, setup, ledger)
+        except NumberTakenError:
+            if setup.source == "column":
+                raise  # the accounts file's own number is taken: picking again cannot help
+    return _assign_once(letters, setup, ledger)
+
+
+def _assign_once(letters: Sequence[Letter], setup: TrackingSetup, ledger: Ledger) -> list[Letter]:
+    from letters.evidence.identity import check_owner
+
     existing = ledger.assignments_for(letter.id for letter in letters)
+    for letter in letters:
+        if letter.id in existing:
+            # A number is reused only for the very account it was given to, never for another
+            # account whose id once mapped to the same letter id.
+            owner = existing[letter.id].account_id
+            check_owner("tracking number", letter.id, owner, letter.account.account_id)
     numbers: dict[str, TrackingNumber] = {
         letter_id: parse_tracking(a.number, a.scheme) for letter_id, a in existing.items()
     }

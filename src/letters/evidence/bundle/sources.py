@@ -190,7 +190,8 @@ def _archived_letter(record: LetterRecord, bag: _Bag) -> ArchivedLetter:
     return ArchivedLetter(record, path, pdf, json.loads(raw.decode("utf-8")))
 
 
-_MAILING = re.compile(r"mailing_(?P<rest>.+)_(?P<date>[0-9]{8})\.pdf")
+# mailing_<carrier>_<sender>_<date>-<batch digest>.pdf (before: without the digest).
+_MAILING = re.compile(r"mailing_(?P<rest>.+)_(?P<date>[0-9]{8})(?:-[0-9a-f]{12})?\.pdf")
 
 
 def _mailing_pages(bag: _Bag, mailed: Sequence[LetterRecord]) -> list[MailingPages]:
