@@ -42,12 +42,17 @@ def ledger() -> None:
 @ledger.command("verify", context_settings=CONTEXT)
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 def ledger_verify(db: str | None) -> None:
-    """Re-compute the hash chain and name the first broken link."""
+    """Re-compute the hash chains (batches and letters; delivery events, tracking numbers and
+    reference serials) and name the first broken link."""
+    from letters.evidence.chain_events import chain_head, sealed_summary
     from letters.evidence.ledger import Ledger
 
     book = Ledger(db)
     try:
         problems = book.verify_chain()
+        with book.engine.connect() as conn:
+            sealed = sealed_summary(conn)
+            seq, head = chain_head(conn)
     finally:
         book.close()
     if problems:
@@ -56,6 +61,9 @@ def ledger_verify(db: str | None) -> None:
             click.echo(f"also: {problem}", err=True)
         sys.exit(1)
     click.echo("ledger chain intact")
+    click.echo(f"evidence chain intact: {seq} entries, head {head}")
+    for line in sealed:
+        click.echo(f"note: {line}")
 
 
 @click.command("history", context_settings=CONTEXT)

@@ -30,6 +30,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
+from letters.evidence.chain_events import (
+    chain_rows,
+    create_chain,
+    register_chained,
+    unrecorded,
+    verify_chained,
+)
 from letters.evidence.state import state_dir
 
 metadata = MetaData()
@@ -98,6 +105,18 @@ letters_table = Table(
     Column("tracking_number", String(40), nullable=False),
     Column("qr_payload", String(500), nullable=False),
     Column("file", String(300), nullable=False),
+)
+
+
+# Evidence other than letters is hash-chained row by row (evidence/chain_events.py).
+register_chained(tracking, ["number"], lambda r: f"tracking number {r['number']} (letter {r['letter_id']})")
+register_chained(
+    delivery_events,
+    ["id"],
+    lambda r: f"delivery event #{r['id']} ({r['tracking_number']} {r['event']} {r['event_date']})",
+)
+register_chained(
+    references, ["letter_id"], lambda r: f"reference {r['counter']}/{r['serial']} ({r['letter_id']})"
 )
 
 
@@ -170,6 +189,7 @@ class _LedgerCore:
             raise LedgerError(
                 f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
             ) from None
+        create_chain(self.engine)
         if self.engine.dialect.name == "sqlite":
             path = Path(self.url.removeprefix("sqlite:///"))
             if path.exists():
@@ -225,6 +245,7 @@ class _LedgerCore:
                         for a in assignments
                     ],
                 )
+                chain_rows(conn, "tracking", [(a.number,) for a in assignments])
         except IntegrityError as exc:
             raise LedgerError(
                 f"a tracking number or letter is already recorded in the ledger ({exc.orig}); "
@@ -233,25 +254,28 @@ class _LedgerCore:
 
     # -- delivery events --------------------------------------------------------------------------
 
-    def record_events(self, events: Sequence[DeliveryEvent], source: str) -> None:
+    def record_events(self, events: Sequence[DeliveryEvent], source: str) -> int:
+        """Record the events not recorded before (same number, event and date); returns how many."""
         now = datetime.now(UTC)
+        rows = [
+            {
+                "tracking_number": e.tracking_number,
+                "event": e.event,
+                "event_date": e.event_date,
+                "note": e.note,
+                "matched": e.matched,
+                "source": source,
+                "imported_at": now,
+            }
+            for e in events
+        ]
         with self.engine.begin() as conn:
-            if events:
-                conn.execute(
-                    insert(delivery_events),
-                    [
-                        {
-                            "tracking_number": e.tracking_number,
-                            "event": e.event,
-                            "event_date": e.event_date,
-                            "note": e.note,
-                            "matched": e.matched,
-                            "source": source,
-                            "imported_at": now,
-                        }
-                        for e in events
-                    ],
-                )
+            rows = unrecorded(conn, delivery_events, rows, ("tracking_number", "event", "event_date"))
+            if rows:
+                added = insert(delivery_events).returning(delivery_events.c.id, sort_by_parameter_order=True)
+                ids = conn.scalars(added, rows).all()
+                chain_rows(conn, "delivery_events", [(i,) for i in ids])
+        return len(rows)
 
     def events_for(self, number: str) -> list[DeliveryEvent]:
         with self.engine.connect() as conn:
@@ -336,6 +360,7 @@ class _Extras:
             ]
             if rows:
                 conn.execute(insert(references), rows)
+                chain_rows(conn, "references", [(r["letter_id"],) for r in rows])
             existing.update({r["letter_id"]: r["serial"] for r in rows})
         return existing
 
@@ -425,6 +450,7 @@ class _Extras:
             ).all()
             for orphan in orphans:
                 problems.append(f"letter {orphan}: belongs to no batch in the chain")
+            problems += verify_chained(conn)
         return problems
 
     def last_letters(self, account_ids: Iterable[str]) -> dict[str, list[LetterRecord]]:
