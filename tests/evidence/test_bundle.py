@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,24 @@ from letters.errors import LettersError
 from letters.evidence.bundle.build import BundleResult, build_bundle
 from letters.evidence.bundle.sources import listing_pages
 from letters.evidence.ledger import Ledger
+from letters.post.redacted import render_redacted
 from tests.conftest import JA_ROW, csv_text
 
 pytestmark = pytest.mark.slow
 
 ROOT = project_root()
 ACCOUNT = "JA-0001"
+# Another debtor on the same mailing list, with a name and address found nowhere else: a bundle for
+# ACCOUNT must not contain them (redaction).
+OTHER_DEBTOR = {
+    "account_id": "JA-0002",
+    "debtor_name": "鬼瓦 権左衛門",
+    "postal_code": "980-0811",
+    "region": "宮城県",
+    "city": "仙台市青葉区",
+    "address_line1": "一番町9丁目9番9号",
+    "address_line2": "秘匿荘 909",
+}
 PREFIX = "SAKURA"
 
 
@@ -83,7 +96,7 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     db = f"sqlite:///{folder / 'ledger.sqlite'}"
     archive = folder / "archive"
     both = folder / "accounts.csv"
-    both.write_text(csv_text([JA_ROW, JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子"}]))
+    both.write_text(csv_text([JA_ROW, JA_ROW | OTHER_DEBTOR]))
     one = folder / "one.csv"
     one.write_text(csv_text([JA_ROW]))
     for source, extra in (
@@ -136,6 +149,9 @@ def bundle(
             prepared_by="Legal team",
             templates_root=ROOT / "templates",
             letterheads_root=ROOT / "letterheads",
+            redact_mailing=partial(
+                render_redacted, templates_root=ROOT / "templates", letterheads_root=ROOT / "letterheads"
+            ),
         )
     finally:
         ledger.close()
@@ -206,7 +222,7 @@ def test_bookmarks_name_each_document_and_open_its_first_page(
     assert "EXTRA-RECEIPT-MARKER" in text[receipt.first_page - 1]
     assert "EXTRA-CALLS-MARKER one" in text[calls.first_page - 1]
     assert "EXTRA-CALLS-MARKER two" in text[calls.first_page]
-    assert "SHA-256 digests of the documents" in text[-1]
+    assert "SHA-256 digests of the documents" in text[result.documents[-1].first_page - 1]
 
 
 def test_index_links_jump_to_each_documents_first_page(built: tuple[BundleResult, PdfReader]) -> None:
@@ -416,3 +432,76 @@ def test_cli_refuses_an_extra_that_is_not_a_pdf(evidence: Evidence, tmp_path: Pa
     )
     assert result.exit_code == 1
     assert f"{bogus}: not a readable PDF" in result.output
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def other_number(evidence: Evidence) -> str:
+    ledger = Ledger(evidence.db)
+    (row,) = ledger.history("JA-0002")
+    ledger.close()
+    return row.tracking_number
+
+
+def test_bundle_text_has_no_other_debtors_data(
+    evidence: Evidence, built: tuple[BundleResult, PdfReader]
+) -> None:
+    result, _ = built
+    text = pdftotext(result.path)
+    compact = re.sub(r"\s+", "", text)
+    # The archived list itself does name the other debtor (so the test can fail) …
+    originals = sorted(evidence.archive.glob("*/data/batch/mailing_*_20261123.pdf"))
+    assert len(originals) == 1
+    original = originals[0]
+    assert "鬼瓦" in re.sub(r"\s+", "", pdftotext(original))
+    # … the bundle does not: neither name, address nor tracking number, in text or anywhere in the file.
+    for secret in (
+        "鬼瓦",
+        "権左衛門",
+        "仙台市青葉区",
+        "一番町9丁目",
+        "秘匿荘",
+        "980-0811",
+        other_number(evidence),
+    ):
+        assert secret not in compact, secret
+    raw = result.path.read_bytes()
+    assert "鬼瓦".encode("utf-16-be") not in raw and "鬼瓦".encode() not in raw
+    # The account's own row is still there, and the redaction is said on the page.
+    mailing = [d for d in result.documents if d.kind == "mailing-list"]
+    first = mailing[0]
+    page = pdftotext_page(result.path, first.first_page)
+    assert "山田" in page and "(他の受取人:秘匿)" in page.replace("（", "(").replace("）", ")").replace(
+        "：", ":"
+    )
+    assert "redacted" in first.title
+
+
+def pdftotext_page(path: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_digest_lists_original_and_redacted_hashes_and_the_original_still_verifies(
+    evidence: Evidence, built: tuple[BundleResult, PdfReader]
+) -> None:
+    result, reader = built
+    digests = result.documents[-1]
+    text = re.sub(r"\s+", "", "".join(texts(reader)[digests.first_page - 1 :]))
+    redacted = next(d for d in result.documents if d.kind == "mailing-list" and "redacted" in d.title)
+    assert redacted.sha256 is not None and redacted.sha256 in text
+    assert re.sub(r"\s+", "", "Redacted pages") in text and "courtorder" in text
+    original = redacted.source  # the archived list the copy was made from
+    assert original is not None and original.is_relative_to(evidence.archive)
+    assert hashlib.sha256(original.read_bytes()).hexdigest() in text
+    assert hashlib.sha256(original.read_bytes()).hexdigest() != redacted.sha256
+    verified = run_cli(["verify", str(original.parent.parent.parent), "--db", evidence.db])
+    assert verified.returncode == 0, verified.stderr

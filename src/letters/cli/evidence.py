@@ -135,11 +135,15 @@ def bundle(
     prepared_by: str | None,
 ) -> None:
     """Write an evidence bundle for ACCOUNT: cover, linked index, every letter sent (each checked
-    against its SHA-256 in the ledger and archive), mailing-list pages, delivery events, a timeline,
+    against its SHA-256 in the ledger and archive), mailing-list pages (other addressees' rows
+    removed), delivery events, a timeline,
     then the EXTRA PDFs in the order given, and a page of SHA-256 digests; Bates-numbered."""
+    from functools import partial
+
     from letters.batch.options import project_root
     from letters.evidence.bundle.build import build_bundle
     from letters.evidence.ledger import Ledger
+    from letters.post.redacted import render_redacted
 
     root = project_root()
     ledger = Ledger(db)
@@ -156,6 +160,9 @@ def bundle(
             prepared_by=prepared_by,
             templates_root=root / "templates",
             letterheads_root=root / "letterheads",
+            redact_mailing=partial(
+                render_redacted, templates_root=root / "templates", letterheads_root=root / "letterheads"
+            ),
         )
     finally:
         ledger.close()

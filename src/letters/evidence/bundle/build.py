@@ -43,6 +43,8 @@ from letters.evidence.bundle.pages import (
     Stamp,
     TimelineEntry,
 )
+from letters.evidence.bundle.redact import LABELS as REDACTION_LABELS
+from letters.evidence.bundle.redact import RedactedPage, RedactMailing, shown_list
 from letters.evidence.bundle.sources import AccountEvidence, collect_evidence
 from letters.evidence.ledger import Ledger
 from letters.files import atomic_write, private_dir
@@ -112,6 +114,7 @@ def build_bundle(
     prepared_by: str | None = None,
     templates_root: Path,
     letterheads_root: Path,
+    redact_mailing: RedactMailing,
     bundle_date: date | None = None,
 ) -> BundleResult:
     """Collect and verify the account's evidence, lay it out, link, bookmark and stamp it, write it.
@@ -128,7 +131,7 @@ def build_bundle(
     lang = check_language(lang or evidence.letters[-1].record.lang)
     supplied = [_read_supplied(path) for path in extras]
     pages = BundlePages(templates_root, letterheads_root, lang, now_utc())
-    body = _body_documents(evidence, supplied, pages, lang)
+    body = _body_documents(evidence, supplied, pages, lang, redact_mailing)
     cover = _cover(evidence, lang, case_title, prepared_by, bundle_date or date.today(), letterheads_root)
     cover_pdf, index_pdf, placed = _front_matter(pages, cover, body, prefix, lang)
     t = labels(lang)
@@ -226,7 +229,11 @@ def _display(number: str) -> str:
 
 
 def _body_documents(
-    evidence: AccountEvidence, supplied: Sequence[_Supplied], pages: BundlePages, lang: str
+    evidence: AccountEvidence,
+    supplied: Sequence[_Supplied],
+    pages: BundlePages,
+    lang: str,
+    redact_mailing: RedactMailing,
 ) -> list[_Body]:
     """Letters, mailing-list pages, delivery table, timeline, supplied PDFs and digests, numbered."""
     t = labels(lang)
@@ -259,6 +266,7 @@ def _body_documents(
             )
         )
     mailing_numbers: dict[str, int] = {}
+    redacted: list[RedactedPage] = []
     for listing in evidence.mailing:
         number = len(body) + 1
         for tracking in listing.tracking_numbers:
@@ -272,17 +280,20 @@ def _body_documents(
             title = t["mailing_pages"].format(
                 carrier=carrier, date=day, pages=shown, total=listing.total_pages
             )
+        label = f"{listing.path.parent.parent.parent.name}/data/batch/{listing.path.name}"
+        kept = shown_list(listing, number, label, lang, [r.record for r in evidence.letters], redact_mailing)
+        redacted += kept.redacted
         body.append(
             _Body(
                 number,
                 "mailing-list",
-                title,
+                title + kept.suffix,
                 listing.mailing_date,
-                listing.pdf,
-                listing.pages,
+                kept.pdf,
+                kept.pages,
                 listing.path,
-                listing.sha256,
-                f"{listing.path.parent.parent.parent.name}/data/batch/{listing.path.name}",
+                kept.sha256,
+                kept.label,
             )
         )
     deliveries_number = len(body) + 1
@@ -323,7 +334,7 @@ def _body_documents(
         for b in body
     ]
     chain = [ChainRow(b.batch_id, b.seq, b.hash) for b in evidence.batches]
-    rendered = pages.digest(rows, chain)
+    rendered = pages.digest(rows, chain, redacted, REDACTION_LABELS[lang])
     body.append(_generated(len(body) + 1, "digests", t["digest"], None, rendered.data))
     return body
 

@@ -50,6 +50,9 @@ class MailingPages:
     pages: tuple[int, ...]  # 0-based page indexes in the file
     total_pages: int
     tracking_numbers: tuple[str, ...]  # compact, in the order of the letters
+    csv: bytes = b""  # the list's archived CSV (verified too): what a redacted copy is made from
+    sender_id: str = ""
+    batch_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,34 @@ def _mailing_pages(bag: _Bag, mailed: Sequence[LetterRecord]) -> list[MailingPag
             continue
         day = date(int(match["date"][:4]), int(match["date"][4:6]), int(match["date"][6:]))
         total = len(PdfReader(io.BytesIO(pdf)).pages)
-        found.append(MailingPages(path, pdf, digest, carrier, day, tuple(pages), total, tuple(numbers)))
+        csv_path = path.with_suffix(".csv")
+        csv_inner = f"data/batch/{csv_path.name}"
+        csv_data = _read(csv_path)
+        _verified(
+            csv_path,
+            csv_data,
+            {
+                "the bag manifest": bag.checksums.get(csv_inner),
+                "manifest.json": listed.get(csv_inner.removeprefix("data/")),
+            },
+            "the mailing list CSV",
+        )
+        sender = match["rest"].removeprefix(f"{carrier}_")
+        found.append(
+            MailingPages(
+                path,
+                pdf,
+                digest,
+                carrier,
+                day,
+                tuple(pages),
+                total,
+                tuple(numbers),
+                csv_data,
+                sender,
+                bag.batch.batch_id,
+            )
+        )
     if missing:
         raise ArchiveError(
             f"{bag.path}: no mailing list in the bag lists tracking number(s) {', '.join(sorted(missing))}"
