@@ -505,3 +505,57 @@ def test_digest_lists_original_and_redacted_hashes_and_the_original_still_verifi
     assert hashlib.sha256(original.read_bytes()).hexdigest() != redacted.sha256
     verified = run_cli(["verify", str(original.parent.parent.parent), "--db", evidence.db])
     assert verified.returncode == 0, verified.stderr
+
+
+def test_fre_902_14_certification_page_is_ready_to_sign(evidence: Evidence, tmp_path: Path) -> None:
+    output = tmp_path / "certified.pdf"
+    result = run_cli(
+        [
+            "bundle",
+            ACCOUNT,
+            "-o",
+            str(output),
+            "--archive-dir",
+            str(evidence.archive),
+            "--db",
+            evidence.db,
+            "--lang",
+            "ja",
+            "--fre-902-14",
+            "--qualified-person",
+            "Jane Q. Custodian",
+            "--qualified-title",
+            "Custodian of Records",
+        ]
+    )
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(output)
+    last_title = result.stdout.strip().splitlines()[-2].split("\t")[-1]
+    assert last_title == "Certification under Federal Rules of Evidence 902(14) and 902(11)"
+    first_page = int(result.stdout.strip().splitlines()[-2].split("\t")[1].removeprefix("p. "))
+    text = re.sub(r"\s+", " ", "".join(p.extract_text() for p in reader.pages[first_page - 1 :]))
+    assert "I, Jane Q. Custodian, declare" in text and "I am the Custodian of Records of" in text
+    assert "penalty of perjury" in text and "28 U.S.C. § 1746" in text and "Signature" in text
+    assert "written notice" in text  # Rule 902(11)'s notice to the adverse party
+    compact = text.replace(" ", "")
+    for path in archived_letters(evidence):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in compact, path
+    assert "matched the value recorded when the letter was made" in text
+    assert "redacted copy made from the archived list" in text
+    # Without the option there is no certification; with it and no name, a line to fill in.
+    blank = run_cli(
+        [
+            *("bundle", ACCOUNT, "-o", str(tmp_path / "b.pdf"), "--archive-dir", str(evidence.archive)),
+            *("--db", evidence.db, "--fre-902-14"),
+        ]
+    )
+    assert blank.returncode == 0, blank.stderr
+    assert "I, , declare" in re.sub(
+        r"\s+", " ", "".join(p.extract_text() for p in PdfReader(tmp_path / "b.pdf").pages)
+    )
+
+
+def test_no_certification_unless_asked(built: tuple[BundleResult, PdfReader]) -> None:
+    result, reader = built
+    assert [d.kind for d in result.documents][-1] == "digests"
+    assert not any("902(14)" in page.extract_text() for page in reader.pages)

@@ -123,6 +123,19 @@ def history(account: str, db: str | None) -> None:
 )
 @click.option("--case-title", help="Title on the cover (default: creditor v. debtor).")
 @click.option("--prepared-by", help="Who prepared the bundle, for the cover.")
+@click.option(
+    "--fre-902-14",
+    "fre_902_14",
+    is_flag=True,
+    help="End with a certification page for US Federal Rule of Evidence 902(14) (hashes, method), to sign.",
+)
+@click.option(
+    "--qualified-person", metavar="NAME", help="Who signs the 902(14) certification (else a blank line)."
+)
+@click.option(
+    "--qualified-title", metavar="TITLE", help="Their title, e.g. Custodian of Records (else a blank line)."
+)
+@click.option("--qualified-organization", metavar="NAME", help="Their employer (else a blank line).")
 def bundle(
     account: str,
     extras: tuple[Path, ...],
@@ -133,6 +146,10 @@ def bundle(
     bates_prefix: str,
     case_title: str | None,
     prepared_by: str | None,
+    fre_902_14: bool,
+    qualified_person: str | None,
+    qualified_title: str | None,
+    qualified_organization: str | None,
 ) -> None:
     """Write an evidence bundle for ACCOUNT: cover, linked index, every letter sent (each checked
     against its SHA-256 in the ledger and archive), mailing-list pages (other addressees' rows
@@ -142,10 +159,16 @@ def bundle(
 
     from letters.batch.options import project_root
     from letters.evidence.bundle.build import build_bundle
+    from letters.evidence.bundle.certification import Certification
     from letters.evidence.ledger import Ledger
     from letters.post.redacted import render_redacted
 
     root = project_root()
+    certification = None
+    if fre_902_14:
+        certification = Certification(
+            qualified_person or "", qualified_title or "", qualified_organization or ""
+        )
     ledger = Ledger(db)
     try:
         result = build_bundle(
@@ -160,6 +183,7 @@ def bundle(
             prepared_by=prepared_by,
             templates_root=root / "templates",
             letterheads_root=root / "letterheads",
+            certification=certification,
             redact_mailing=partial(
                 render_redacted, templates_root=root / "templates", letterheads_root=root / "letterheads"
             ),

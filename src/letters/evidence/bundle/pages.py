@@ -130,6 +130,20 @@ class BundlePages:
             "digest", fields, rows=rows, chain=chain, redacted=redacted, r=redaction_labels or {}
         )
 
+    def certification(
+        self, certification: Any, rows: Sequence[Any], chain: Sequence[ChainRow], account: str, title: str
+    ) -> PdfResult:
+        """The FRE 902(14) certification page (bundle/certification.py says what it states and why)."""
+        fields = {
+            "name": certification.name,
+            "title": certification.title,
+            "organization": certification.organization,
+            "document": " ".join(r.title for r in rows),
+        }
+        return self._render(
+            "certification", fields, c=certification, rows=rows, chain=chain, account=account, title=title
+        )
+
     def stamps(self, stamps: Sequence[Stamp]) -> PdfResult:
         """One transparent page per bundle page, of the same size, with its page and Bates numbers."""
         fields = {"page": " ".join(s.page_label for s in stamps)}
