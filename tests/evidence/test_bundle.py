@@ -559,3 +559,64 @@ def test_no_certification_unless_asked(built: tuple[BundleResult, PdfReader]) ->
     result, reader = built
     assert [d.kind for d in result.documents][-1] == "digests"
     assert not any("902(14)" in page.extract_text() for page in reader.pages)
+
+
+def test_cli_signs_the_bundle_pades_b_t_and_pyhanko_validates_it(evidence: Evidence, tmp_path: Path) -> None:
+    from tests.evidence.pki import PASSWORD, local_tsa, make_pki
+
+    pki = make_pki(tmp_path)
+    output = tmp_path / "signed-bundle.pdf"
+    env = dict(os.environ, LETTERS_SIGN_PASSWORD=PASSWORD.decode())
+    with local_tsa(pki) as url:
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "letters", "bundle", ACCOUNT, "-o", str(output)),
+                *("--archive-dir", str(evidence.archive), "--db", evidence.db),
+                *("--sign-with", str(pki.keystore), "--sign-tsa", url, "--sign-visible"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "signed: PAdES B-T" in result.stdout
+    validated = subprocess.run(
+        [
+            *(str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--pretty-print"),
+            *("--no-revocation-check", "--trust", str(pki.root_pem), "--trust-replace", str(output)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "The signature is judged VALID." in validated.stdout
+    assert "backed by a time stamping authority" in validated.stdout
+    assert "The signature covers the entire file." in validated.stdout
+    # Without a password the command stops with one line naming where the password comes from.
+    env.pop("LETTERS_SIGN_PASSWORD")
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "letters",
+            "bundle",
+            ACCOUNT,
+            "-o",
+            str(tmp_path / "x.pdf"),
+            "--archive-dir",
+            str(evidence.archive),
+            "--db",
+            evidence.db,
+            "--sign-with",
+            str(pki.keystore),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert refused.returncode == 1 and "LETTERS_SIGN_PASSWORD" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()

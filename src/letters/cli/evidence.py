@@ -136,6 +136,23 @@ def history(account: str, db: str | None) -> None:
     "--qualified-title", metavar="TITLE", help="Their title, e.g. Custodian of Records (else a blank line)."
 )
 @click.option("--qualified-organization", metavar="NAME", help="Their employer (else a blank line).")
+@click.option(
+    "--sign-with",
+    metavar="KEYSTORE.p12",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Sign the bundle (PAdES) with this PKCS#12 keystore; its password from $LETTERS_SIGN_PASSWORD "
+    "or --sign-password-file, never the command line.",
+)
+@click.option(
+    "--sign-password-file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the keystore password from the first line of FILE.",
+)
+@click.option("--sign-tsa", metavar="URL", help="RFC 3161 timestamp authority for a PAdES B-T signature.")
+@click.option(
+    "--sign-visible", is_flag=True, help="Show the signature on the last page (default: invisible)."
+)
 def bundle(
     account: str,
     extras: tuple[Path, ...],
@@ -150,6 +167,10 @@ def bundle(
     qualified_person: str | None,
     qualified_title: str | None,
     qualified_organization: str | None,
+    sign_with: Path | None,
+    sign_password_file: Path | None,
+    sign_tsa: str | None,
+    sign_visible: bool,
 ) -> None:
     """Write an evidence bundle for ACCOUNT: cover, linked index, every letter sent (each checked
     against its SHA-256 in the ledger and archive), mailing-list pages (other addressees' rows
@@ -169,6 +190,11 @@ def bundle(
         certification = Certification(
             qualified_person or "", qualified_title or "", qualified_organization or ""
         )
+    sign = None
+    if sign_with is not None:
+        from letters.evidence.signing import SigningOptions, sign_with_options
+
+        sign = sign_with_options(SigningOptions(sign_with, sign_password_file, sign_tsa, sign_visible))
     ledger = Ledger(db)
     try:
         result = build_bundle(
@@ -184,6 +210,7 @@ def bundle(
             templates_root=root / "templates",
             letterheads_root=root / "letterheads",
             certification=certification,
+            sign=sign,
             redact_mailing=partial(
                 render_redacted, templates_root=root / "templates", letterheads_root=root / "letterheads"
             ),
@@ -199,3 +226,5 @@ def bundle(
         f"bundle: {result.path} ({result.pages} pages, {result.bates_first} – {result.bates_last}, "
         f"{len(result.documents)} documents)"
     )
+    if sign_with is not None:
+        click.echo(f"signed: {'PAdES B-T' if sign_tsa else 'PAdES B-B (no --sign-tsa: no timestamp)'}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -117,6 +117,7 @@ def build_bundle(
     redact_mailing: RedactMailing,
     bundle_date: date | None = None,
     certification: Certification | None = None,
+    sign: Callable[[bytes, str], bytes] | None = None,
 ) -> BundleResult:
     """Collect and verify the account's evidence, lay it out, link, bookmark and stamp it, write it.
 
@@ -165,6 +166,8 @@ def build_bundle(
         subject=f"{t['bundle']}: {t['account']} {account_id}",
         lang=lang,
     )
+    if sign is not None:  # last: a signature covers every byte before it, stamps and links included
+        data = sign(data, str(output))
     private_dir(output.parent)
     atomic_write(output, data)
     return BundleResult(
