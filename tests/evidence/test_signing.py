@@ -123,3 +123,59 @@ def test_password_comes_from_a_file_or_the_environment_never_argv(
         load_signer(pki.keystore, read_password(None))
     monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD.decode())
     assert load_signer(pki.keystore, read_password(None)) is not None
+
+
+def run_letters(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "letters", *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_render_signs_the_kinds_the_policy_names_and_verify_accepts_them(pki: Pki, tmp_path: Path) -> None:
+    import os
+
+    from tests.conftest import JA_ROW, csv_text
+
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(csv_text([JA_ROW]))
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    env = dict(os.environ, LETTERS_SIGN_PASSWORD=PASSWORD.decode())
+    with local_tsa(pki) as url:
+        policy = tmp_path / "policy.toml"
+        policy.write_text(f'[signing]\nkinds = ["lawyer"]\nvisible = true\ntsa_url = "{url}"\n')
+        runs = {}
+        for kind in ("lawyer", "demand"):
+            out = tmp_path / kind
+            result = run_letters(
+                [
+                    *("render", str(accounts), "-o", str(out), "--letter", kind, "--as-of", "2026-11-23"),
+                    *("--db", db, "--silent", "--policy", str(policy), "--sign-with", str(pki.keystore)),
+                ],
+                env,
+            )
+            assert result.returncode == 0, result.stderr
+            (pdf,) = sorted(out.glob("*.pdf"))
+            (bag,) = sorted((out / "archive").iterdir())
+            runs[kind] = (pdf, bag)
+    lawyer, lawyer_bag = runs["lawyer"]
+    validated = validate(lawyer, pki)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "backed by a time stamping authority" in validated.stdout
+    assert "LettersSignature" in (PdfReader(lawyer).get_fields() or {})
+    demand, _ = runs["demand"]
+    assert not PdfReader(demand).get_fields()  # a demand is not signed: the policy names lawyer only
+    # The ledger and the bag hold the signed bytes: `letters verify` accepts the signed letter.
+    verified = run_letters(["verify", str(lawyer_bag), "--db", db], env)
+    assert verified.returncode == 0, verified.stderr
+
+
+def test_signing_policy_is_checked() -> None:
+    from letters.decide.signing_policy import SigningPolicy, load_signing
+
+    assert load_signing({}, "p.toml") == SigningPolicy(("lawyer",), False, None)
+    with pytest.raises(ConfigError, match=r"p\.toml: \[signing\] kinds must be a list of"):
+        load_signing({"kinds": ["lawyers"]}, "p.toml")
+    with pytest.raises(ConfigError, match="tsa_url must be an http"):
+        load_signing({"tsa_url": "file:///etc/passwd"}, "p.toml")
+    with pytest.raises(ConfigError, match="unknown setting"):
+        load_signing({"visble": True}, "p.toml")

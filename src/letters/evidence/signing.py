@@ -21,8 +21,9 @@ from letters.errors import ConfigError, LettersError
 
 PASSWORD_VARIABLE = "LETTERS_SIGN_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 FIELD_NAME = "LettersSignature"
-# Visible signatures sit at the bottom left of the last page, above the page-number line.
-VISIBLE_BOX = (36, 48, 266, 98)
+# A visible signature sits in the last page's bottom margin, right of the QR code and below the
+# footer line (letters' templates keep that strip free on A4 and US Letter): x1, y1, x2, y2 in pt.
+VISIBLE_BOX = (130, 5, 380, 30)
 
 
 class SigningError(LettersError):
