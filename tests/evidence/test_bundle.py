@@ -620,3 +620,24 @@ def test_cli_signs_the_bundle_pades_b_t_and_pyhanko_validates_it(evidence: Evide
     assert refused.returncode == 1 and "LETTERS_SIGN_PASSWORD" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_forged_delivery_event_is_refused_and_named(evidence: Evidence, tmp_path: Path) -> None:
+    import sqlite3
+
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copy(evidence.db.removeprefix("sqlite:///"), copy)
+    ledger = Ledger(evidence.db)
+    number = ledger.history(ACCOUNT)[0].tracking_number
+    ledger.close()
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "UPDATE delivery_events SET event_date = '2026-11-24' WHERE tracking_number = ?", (number,)
+        )
+    db.close()
+    forged = Evidence(evidence.folder, f"sqlite:///{copy}", evidence.archive, evidence.extras)
+    with pytest.raises(
+        LettersError, match=rf"delivery event\(s\) #1 \({number} delivered 2026-11-24\) are not as"
+    ):
+        bundle(forged, tmp_path / "bundle.pdf")
+    assert not (tmp_path / "bundle.pdf").exists()

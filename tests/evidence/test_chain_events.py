@@ -94,6 +94,7 @@ def test_edited_delivery_event_is_named(ledger: Ledger) -> None:
         "UPDATE delivery_events SET event_date = '2026-11-20' WHERE tracking_number = :n",
         n=NUMBERS[0],
     )
+    assert delivered_demands(ledger, [ACCOUNT]) == {}  # an edited event counts no more
     problems = ledger.verify_chain()
     assert len(problems) == 1
     assert f"delivery event #1 ({NUMBERS[0]} delivered 2026-11-04)" in problems[0]
@@ -109,15 +110,15 @@ def test_deleted_delivery_event_is_named(ledger: Ledger) -> None:
     ledger.close()
 
 
-def test_fabricated_delivery_is_named_even_though_it_moves_the_limitation_date(ledger: Ledger) -> None:
-    before = delivered_demands(ledger, ["A-3"])
+def test_fabricated_delivery_is_named_and_does_not_move_the_limitation_date(ledger: Ledger) -> None:
+    assert delivered_demands(ledger, [ACCOUNT]) == {ACCOUNT: [date(2026, 11, 4)]}  # a chained event counts
     sql(
         ledger,
         "INSERT INTO delivery_events (tracking_number, event, event_date, note, matched, source, imported_at) "
         "VALUES (:n, 'delivered', '2026-11-06', '', true, 'forged.csv', '2026-11-06 10:00:00')",
         n=NUMBERS[2],
     )
-    assert before == {} and delivered_demands(ledger, ["A-3"]) == {"A-3": [date(2026, 11, 6)]}
+    assert delivered_demands(ledger, ["A-3"]) == {}  # the forged delivery interrupts nothing
     (problem,) = ledger.verify_chain()
     assert problem.startswith(f"delivery event #3 ({NUMBERS[2]} delivered 2026-11-06)")
     assert "not in the evidence chain" in problem

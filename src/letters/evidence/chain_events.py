@@ -104,7 +104,12 @@ def canonical(fields: Mapping[str, Any]) -> str:
 
 
 def _key_text(chained: Chained, row: Mapping[Any, Any]) -> str:
-    return canonical([_plain(row[k]) for k in chained.key])  # type: ignore[arg-type]
+    return row_key(*(row[k] for k in chained.key))
+
+
+def row_key(*values: Any) -> str:
+    """A row's key columns as the chain writes them (``row_key``): a JSON list."""
+    return json.dumps([_plain(v) for v in values], separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_hash(prev: str, seq: int, table: str, key: str, action: str, recorded_at: str, body: str) -> str:
@@ -229,6 +234,31 @@ def unrecorded(
             seen.add(marker)
             fresh.append(row)
     return fresh
+
+
+def proven_keys(conn: Connection, table: str) -> set[str]:
+    """The keys (as ``row_key`` text) of the table's rows that are exactly as last chained: what a
+    limitation date or a bundle may rely on. Nothing is proven in a table the chain has not begun."""
+    chained = _CHAINED[table]
+    latest: dict[str, str] = {}
+    begun = False
+    for key, action, body in conn.execute(
+        select(evidence_chain.c.row_key, evidence_chain.c.action, evidence_chain.c.body)
+        .where(evidence_chain.c.table_name == table)
+        .order_by(evidence_chain.c.seq)
+    ):
+        if action == "begin":
+            begun = True
+        else:
+            latest[key] = body
+    if not begun:
+        return set()
+    proven = set()
+    for row in conn.execute(select(chained.table)).mappings():
+        key = _key_text(chained, row)
+        if latest.get(key) == canonical(row_fields(chained, row)):
+            proven.add(key)
+    return proven
 
 
 def chain_head(conn: Connection) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from letters.carriers.table import CARRIERS
 from letters.errors import LettersError
 from letters.evidence.archive import ArchiveError
+from letters.evidence.chain_events import proven_keys, row_key
 from letters.evidence.ledger import (
     BatchRecord,
     Ledger,
@@ -289,7 +290,18 @@ def _deliveries(ledger: Ledger, numbers: dict[str, str]) -> tuple[DeliveryRow, .
             select(delivery_events)
             .where(delivery_events.c.tracking_number.in_(list(numbers)))
             .order_by(delivery_events.c.event_date, delivery_events.c.id)
-        )
+        ).all()
+        proven = proven_keys(conn, "delivery_events")
+        unproven = [
+            f"#{r.id} ({r.tracking_number} {r.event} {r.event_date})"
+            for r in rows
+            if row_key(r.id) not in proven
+        ]
+        if unproven:
+            raise ArchiveError(
+                f"delivery event(s) {', '.join(unproven)} are not as the evidence chain recorded them "
+                "(changed or added outside letters); run `letters ledger verify`, refusing to bundle them"
+            )
         return tuple(
             DeliveryRow(
                 r.tracking_number,
