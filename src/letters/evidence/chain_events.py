@@ -222,6 +222,10 @@ def unrecorded(
     the same fact imported twice is recorded once."""
     if not rows:
         return []
+    if conn.dialect.name == "postgresql":
+        # Taken now rather than when the entries are appended: two imports of one file at once
+        # would otherwise both find the events new. (SQLite lets one writer in at a time anyway.)
+        conn.execute(text("LOCK TABLE evidence_chain IN EXCLUSIVE MODE"))
     first = table.c[same[0]]
     present = conn.execute(
         select(*(table.c[c] for c in same)).where(first.in_({r[same[0]] for r in rows}))
