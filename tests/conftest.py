@@ -131,9 +131,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL, or run `make test` as root)")
     from sqlalchemy import create_engine
 
+    from letters.evidence.chain_events import chain_metadata
     from letters.evidence.ledger import metadata
 
     engine = create_engine(url)
     metadata.drop_all(engine)  # tests share one server database: start each from empty tables
+    chain_metadata.drop_all(engine)
     engine.dispose()
     return url

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,24 @@ from letters.errors import LettersError
 from letters.evidence.bundle.build import BundleResult, build_bundle
 from letters.evidence.bundle.sources import listing_pages
 from letters.evidence.ledger import Ledger
+from letters.post.redacted import render_redacted
 from tests.conftest import JA_ROW, csv_text
 
 pytestmark = pytest.mark.slow
 
 ROOT = project_root()
 ACCOUNT = "JA-0001"
+# Another debtor on the same mailing list, with a name and address found nowhere else: a bundle for
+# ACCOUNT must not contain them (redaction).
+OTHER_DEBTOR = {
+    "account_id": "JA-0002",
+    "debtor_name": "鬼瓦 権左衛門",
+    "postal_code": "980-0811",
+    "region": "宮城県",
+    "city": "仙台市青葉区",
+    "address_line1": "一番町9丁目9番9号",
+    "address_line2": "秘匿荘 909",
+}
 PREFIX = "SAKURA"
 
 
@@ -82,7 +96,7 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     db = f"sqlite:///{folder / 'ledger.sqlite'}"
     archive = folder / "archive"
     both = folder / "accounts.csv"
-    both.write_text(csv_text([JA_ROW, JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子"}]))
+    both.write_text(csv_text([JA_ROW, JA_ROW | OTHER_DEBTOR]))
     one = folder / "one.csv"
     one.write_text(csv_text([JA_ROW]))
     for source, extra in (
@@ -105,8 +119,16 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
         f"{numbers[1]},refused,2026-12-22,refused at the door\n",
         encoding="utf-8",
     )
-    imported = run_cli(["mail", "import", str(events), "--db", db])
-    assert imported.returncode == 0, imported.stderr
+    # The second letter is dated 2026-12-20: its refusal is a future date on a real clock, so the
+    # import runs as of 2026-12-31 (`mail import` refuses deliveries that have not happened yet).
+    from letters.post import delivery
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delivery, "latest_date_on_earth", lambda: date(2026, 12, 31))
+        ledger = Ledger(db)
+        imported = delivery.import_events(events, ledger)
+        ledger.close()
+    assert (imported.recorded, imported.unknown) == (2, ())
     return Evidence(folder, db, archive, make_extras(folder))
 
 
@@ -127,6 +149,9 @@ def bundle(
             prepared_by="Legal team",
             templates_root=ROOT / "templates",
             letterheads_root=ROOT / "letterheads",
+            redact_mailing=partial(
+                render_redacted, templates_root=ROOT / "templates", letterheads_root=ROOT / "letterheads"
+            ),
         )
     finally:
         ledger.close()
@@ -197,7 +222,7 @@ def test_bookmarks_name_each_document_and_open_its_first_page(
     assert "EXTRA-RECEIPT-MARKER" in text[receipt.first_page - 1]
     assert "EXTRA-CALLS-MARKER one" in text[calls.first_page - 1]
     assert "EXTRA-CALLS-MARKER two" in text[calls.first_page]
-    assert "SHA-256 digests of the documents" in text[-1]
+    assert "SHA-256 digests of the documents" in text[result.documents[-1].first_page - 1]
 
 
 def test_index_links_jump_to_each_documents_first_page(built: tuple[BundleResult, PdfReader]) -> None:
@@ -263,7 +288,7 @@ def test_digest_page_lists_every_documents_sha256(
     digests = result.documents[-1]
     text = "".join(texts(reader)[digests.first_page - 1 :])
     files = archived_letters(evidence)
-    files += sorted(evidence.archive.glob("*/data/batch/mailing_*.pdf"))
+    files += sorted(evidence.archive.glob("*/data/batch/mailing_*_20261123-*.pdf"))
     files += list(evidence.extras)
     for path in files:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -407,3 +432,212 @@ def test_cli_refuses_an_extra_that_is_not_a_pdf(evidence: Evidence, tmp_path: Pa
     )
     assert result.exit_code == 1
     assert f"{bogus}: not a readable PDF" in result.output
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def other_number(evidence: Evidence) -> str:
+    ledger = Ledger(evidence.db)
+    (row,) = ledger.history("JA-0002")
+    ledger.close()
+    return row.tracking_number
+
+
+def test_bundle_text_has_no_other_debtors_data(
+    evidence: Evidence, built: tuple[BundleResult, PdfReader]
+) -> None:
+    result, _ = built
+    text = pdftotext(result.path)
+    compact = re.sub(r"\s+", "", text)
+    # The archived list itself does name the other debtor (so the test can fail) …
+    originals = sorted(evidence.archive.glob("*/data/batch/mailing_*_20261123-*.pdf"))
+    assert len(originals) == 1
+    original = originals[0]
+    assert "鬼瓦" in re.sub(r"\s+", "", pdftotext(original))
+    # … the bundle does not: neither name, address nor tracking number, in text or anywhere in the file.
+    for secret in (
+        "鬼瓦",
+        "権左衛門",
+        "仙台市青葉区",
+        "一番町9丁目",
+        "秘匿荘",
+        "980-0811",
+        other_number(evidence),
+    ):
+        assert secret not in compact, secret
+    raw = result.path.read_bytes()
+    assert "鬼瓦".encode("utf-16-be") not in raw and "鬼瓦".encode() not in raw
+    # The account's own row is still there, and the redaction is said on the page.
+    mailing = [d for d in result.documents if d.kind == "mailing-list"]
+    first = mailing[0]
+    page = pdftotext_page(result.path, first.first_page)
+    assert "山田" in page and "(他の受取人:秘匿)" in page.replace("（", "(").replace("）", ")").replace(
+        "：", ":"
+    )
+    assert "redacted" in first.title
+
+
+def pdftotext_page(path: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_digest_lists_original_and_redacted_hashes_and_the_original_still_verifies(
+    evidence: Evidence, built: tuple[BundleResult, PdfReader]
+) -> None:
+    result, reader = built
+    digests = result.documents[-1]
+    text = re.sub(r"\s+", "", "".join(texts(reader)[digests.first_page - 1 :]))
+    redacted = next(d for d in result.documents if d.kind == "mailing-list" and "redacted" in d.title)
+    assert redacted.sha256 is not None and redacted.sha256 in text
+    assert re.sub(r"\s+", "", "Redacted pages") in text and "courtorder" in text
+    original = redacted.source  # the archived list the copy was made from
+    assert original is not None and original.is_relative_to(evidence.archive)
+    assert hashlib.sha256(original.read_bytes()).hexdigest() in text
+    assert hashlib.sha256(original.read_bytes()).hexdigest() != redacted.sha256
+    verified = run_cli(["verify", str(original.parent.parent.parent), "--db", evidence.db])
+    assert verified.returncode == 0, verified.stderr
+
+
+def test_fre_902_14_certification_page_is_ready_to_sign(evidence: Evidence, tmp_path: Path) -> None:
+    output = tmp_path / "certified.pdf"
+    result = run_cli(
+        [
+            "bundle",
+            ACCOUNT,
+            "-o",
+            str(output),
+            "--archive-dir",
+            str(evidence.archive),
+            "--db",
+            evidence.db,
+            "--lang",
+            "ja",
+            "--fre-902-14",
+            "--qualified-person",
+            "Jane Q. Custodian",
+            "--qualified-title",
+            "Custodian of Records",
+        ]
+    )
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(output)
+    last_title = result.stdout.strip().splitlines()[-2].split("\t")[-1]
+    assert last_title == "Certification under Federal Rules of Evidence 902(14) and 902(11)"
+    first_page = int(result.stdout.strip().splitlines()[-2].split("\t")[1].removeprefix("p. "))
+    text = re.sub(r"\s+", " ", "".join(p.extract_text() for p in reader.pages[first_page - 1 :]))
+    assert "I, Jane Q. Custodian, declare" in text and "I am the Custodian of Records of" in text
+    assert "penalty of perjury" in text and "28 U.S.C. § 1746" in text and "Signature" in text
+    assert "written notice" in text  # Rule 902(11)'s notice to the adverse party
+    compact = text.replace(" ", "")
+    for path in archived_letters(evidence):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in compact, path
+    assert "matched the value recorded when the letter was made" in text
+    assert "redacted copy made from the archived list" in text
+    # Without the option there is no certification; with it and no name, a line to fill in.
+    blank = run_cli(
+        [
+            *("bundle", ACCOUNT, "-o", str(tmp_path / "b.pdf"), "--archive-dir", str(evidence.archive)),
+            *("--db", evidence.db, "--fre-902-14"),
+        ]
+    )
+    assert blank.returncode == 0, blank.stderr
+    assert "I, , declare" in re.sub(
+        r"\s+", " ", "".join(p.extract_text() for p in PdfReader(tmp_path / "b.pdf").pages)
+    )
+
+
+def test_no_certification_unless_asked(built: tuple[BundleResult, PdfReader]) -> None:
+    result, reader = built
+    assert [d.kind for d in result.documents][-1] == "digests"
+    assert not any("902(14)" in page.extract_text() for page in reader.pages)
+
+
+def test_cli_signs_the_bundle_pades_b_t_and_pyhanko_validates_it(evidence: Evidence, tmp_path: Path) -> None:
+    from tests.evidence.pki import PASSWORD, local_tsa, make_pki
+
+    pki = make_pki(tmp_path)
+    output = tmp_path / "signed-bundle.pdf"
+    env = dict(os.environ, LETTERS_SIGN_PASSWORD=PASSWORD.decode())
+    with local_tsa(pki) as url:
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "letters", "bundle", ACCOUNT, "-o", str(output)),
+                *("--archive-dir", str(evidence.archive), "--db", evidence.db),
+                *("--sign-with", str(pki.keystore), "--sign-tsa", url, "--sign-visible"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "signed: PAdES B-T" in result.stdout
+    validated = subprocess.run(
+        [
+            *(str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--pretty-print"),
+            *("--no-revocation-check", "--trust", str(pki.root_pem), "--trust-replace", str(output)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "The signature is judged VALID." in validated.stdout
+    assert "backed by a time stamping authority" in validated.stdout
+    assert "The signature covers the entire file." in validated.stdout
+    # Without a password the command stops with one line naming where the password comes from.
+    env.pop("LETTERS_SIGN_PASSWORD")
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "letters",
+            "bundle",
+            ACCOUNT,
+            "-o",
+            str(tmp_path / "x.pdf"),
+            "--archive-dir",
+            str(evidence.archive),
+            "--db",
+            evidence.db,
+            "--sign-with",
+            str(pki.keystore),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert refused.returncode == 1 and "LETTERS_SIGN_PASSWORD" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_forged_delivery_event_is_refused_and_named(evidence: Evidence, tmp_path: Path) -> None:
+    import sqlite3
+
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copy(evidence.db.removeprefix("sqlite:///"), copy)
+    ledger = Ledger(evidence.db)
+    number = ledger.history(ACCOUNT)[0].tracking_number
+    ledger.close()
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "UPDATE delivery_events SET event_date = '2026-11-24' WHERE tracking_number = ?", (number,)
+        )
+    db.close()
+    forged = Evidence(evidence.folder, f"sqlite:///{copy}", evidence.archive, evidence.extras)
+    with pytest.raises(
+        LettersError, match=rf"delivery event\(s\) #1 \({number} delivered 2026-11-24\) are not as"
+    ):
+        bundle(forged, tmp_path / "bundle.pdf")
+    assert not (tmp_path / "bundle.pdf").exists()

@@ -82,6 +82,8 @@ class Options:
     validation_days: int = 35  # validation notice: period end = letter date + this
     spanish: bool = True  # validation notice: the Spanish-language offer line
     dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
+    sign_with: Path | None = None  # PKCS#12 keystore: sign the kinds the policy's [signing] names
+    sign_password_file: Path | None = None  # else $LETTERS_SIGN_PASSWORD
 
     def __post_init__(self) -> None:
         if not self.formats:

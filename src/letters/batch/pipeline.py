@@ -15,6 +15,7 @@ from letters.batch.options import Options
 from letters.batch.print_file import write_combined
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
 from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter
+from letters.batch.sign_step import check_signing
 from letters.batch.workers import WorkerPool
 from letters.decide.policy import load_policy
 from letters.errors import OutputError
@@ -69,6 +70,7 @@ def _run(
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
+    check_signing(options, policy.signing)  # a keystore that will not open stops the batch before it starts
     ledger = Ledger(options.db)
     run: Run | None = None
     try:
@@ -94,7 +96,7 @@ def _run(
         letters = add_kind_context(letters, options, result)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
-        render_letters(letters, options, outdir, result, progress, workers)
+        render_letters(letters, options, outdir, result, progress, workers, policy.signing)
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
             lists = build_mailing_lists(mailed, plan.as_of, policy.postage)

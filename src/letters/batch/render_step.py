@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from letters.batch.compose_step import file_names, letter_fields
 from letters.batch.options import Options
 from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, failure_message
+from letters.batch.sign_step import sign_letter
 from letters.batch.workers import CHUNK, DIED, WorkerPool
 from letters.compose.qr import qr_data_url, verification_payload
 from letters.compose.render_html import Letter, envelope_for, render_html
+from letters.decide.signing_policy import SigningPolicy
 from letters.errors import LettersError, OutputError
 from letters.evidence.archive import letter_document, now_utc
 from letters.faults import crash_point
@@ -78,6 +80,7 @@ def render_letters(
     result: BatchResult,
     progress: Progress | None,
     workers: WorkerPool,
+    signing: SigningPolicy | None = None,
 ) -> None:
     """Render and write each letter — in worker processes for a batch — failing letters one by one.
 
@@ -85,7 +88,7 @@ def render_letters(
     characters come from them), then, with the batch's font subsets made, the PDFs.
     """
     names = file_names(letters, options.name_pattern)
-    context = _RenderContext(options, outdir, now_utc())
+    context = _RenderContext(options, outdir, now_utc(), signing if options.sign_with else None)
     jobs: list[_Job] = []
     charsets: dict[str, set[str]] = {}
     items = [(letter, names[letter.id]) for letter in letters]
@@ -145,6 +148,7 @@ class _RenderContext:
     options: Options
     outdir: Path
     created: datetime
+    signing: SigningPolicy | None = None  # None: nothing is signed
 
 
 @dataclass
@@ -298,10 +302,9 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
             created=context.created,
         )
         path = inside(context.outdir, job.name)
-        atomic_write(path, pdf.data)
-        return _Done(
-            letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "", extra
-        )
+        data = sign_letter(pdf.data, letter, context.options, context.signing)
+        atomic_write(path, data)
+        return _Done(letter.id, path, pdf.pages, hashlib.sha256(data).hexdigest(), len(data), "", extra)
     except OutputError:
         raise  # a full disk fails every letter after this one too: the batch stops
     except LettersError as exc:

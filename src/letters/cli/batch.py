@@ -131,6 +131,19 @@ from letters.post.tracking import SERVICES, Service
     default=None,
     help="Render processes (default: the cores this process may use, container CPU limits included).",
 )
+@click.option(
+    "--sign-with",
+    metavar="KEYSTORE.p12",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Sign the letter kinds the policy's [signing] names (default: lawyer) with this PKCS#12 "
+    "keystore (PAdES); its password from $LETTERS_SIGN_PASSWORD or --sign-password-file.",
+)
+@click.option(
+    "--sign-password-file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the keystore password from the first line of FILE.",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(
     file: str | None,
@@ -166,6 +179,8 @@ def render(
     no_spanish: bool,
     dispute_url: str,
     workers: int | None,
+    sign_with: Path | None,
+    sign_password_file: Path | None,
     silent: bool,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
@@ -237,6 +252,8 @@ def render(
         validation_days=validation_days,
         spanish=not no_spanish,
         dispute_url=dispute_url,
+        sign_with=sign_with,
+        sign_password_file=sign_password_file,
     )
 
     def waiting(message: str) -> None:

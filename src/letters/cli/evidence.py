@@ -42,12 +42,17 @@ def ledger() -> None:
 @ledger.command("verify", context_settings=CONTEXT)
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 def ledger_verify(db: str | None) -> None:
-    """Re-compute the hash chain and name the first broken link."""
+    """Re-compute the hash chains (batches and letters; delivery events, tracking numbers and
+    reference serials) and name the first broken link."""
+    from letters.evidence.chain_events import chain_head, sealed_summary
     from letters.evidence.ledger import Ledger
 
     book = Ledger(db)
     try:
         problems = book.verify_chain()
+        with book.engine.connect() as conn:
+            sealed = sealed_summary(conn)
+            seq, head = chain_head(conn)
     finally:
         book.close()
     if problems:
@@ -56,6 +61,9 @@ def ledger_verify(db: str | None) -> None:
             click.echo(f"also: {problem}", err=True)
         sys.exit(1)
     click.echo("ledger chain intact")
+    click.echo(f"evidence chain intact: {seq} entries, head {head}")
+    for line in sealed:
+        click.echo(f"note: {line}")
 
 
 @click.command("history", context_settings=CONTEXT)
@@ -115,6 +123,36 @@ def history(account: str, db: str | None) -> None:
 )
 @click.option("--case-title", help="Title on the cover (default: creditor v. debtor).")
 @click.option("--prepared-by", help="Who prepared the bundle, for the cover.")
+@click.option(
+    "--fre-902-14",
+    "fre_902_14",
+    is_flag=True,
+    help="End with a certification page for US Federal Rule of Evidence 902(14) (hashes, method), to sign.",
+)
+@click.option(
+    "--qualified-person", metavar="NAME", help="Who signs the 902(14) certification (else a blank line)."
+)
+@click.option(
+    "--qualified-title", metavar="TITLE", help="Their title, e.g. Custodian of Records (else a blank line)."
+)
+@click.option("--qualified-organization", metavar="NAME", help="Their employer (else a blank line).")
+@click.option(
+    "--sign-with",
+    metavar="KEYSTORE.p12",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Sign the bundle (PAdES) with this PKCS#12 keystore; its password from $LETTERS_SIGN_PASSWORD "
+    "or --sign-password-file, never the command line.",
+)
+@click.option(
+    "--sign-password-file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the keystore password from the first line of FILE.",
+)
+@click.option("--sign-tsa", metavar="URL", help="RFC 3161 timestamp authority for a PAdES B-T signature.")
+@click.option(
+    "--sign-visible", is_flag=True, help="Show the signature on the last page (default: invisible)."
+)
 def bundle(
     account: str,
     extras: tuple[Path, ...],
@@ -125,15 +163,38 @@ def bundle(
     bates_prefix: str,
     case_title: str | None,
     prepared_by: str | None,
+    fre_902_14: bool,
+    qualified_person: str | None,
+    qualified_title: str | None,
+    qualified_organization: str | None,
+    sign_with: Path | None,
+    sign_password_file: Path | None,
+    sign_tsa: str | None,
+    sign_visible: bool,
 ) -> None:
     """Write an evidence bundle for ACCOUNT: cover, linked index, every letter sent (each checked
-    against its SHA-256 in the ledger and archive), mailing-list pages, delivery events, a timeline,
+    against its SHA-256 in the ledger and archive), mailing-list pages (other addressees' rows
+    removed), delivery events, a timeline,
     then the EXTRA PDFs in the order given, and a page of SHA-256 digests; Bates-numbered."""
+    from functools import partial
+
     from letters.batch.options import project_root
     from letters.evidence.bundle.build import build_bundle
+    from letters.evidence.bundle.certification import Certification
     from letters.evidence.ledger import Ledger
+    from letters.post.redacted import render_redacted
 
     root = project_root()
+    certification = None
+    if fre_902_14:
+        certification = Certification(
+            qualified_person or "", qualified_title or "", qualified_organization or ""
+        )
+    sign = None
+    if sign_with is not None:
+        from letters.evidence.signing import SigningOptions, sign_with_options
+
+        sign = sign_with_options(SigningOptions(sign_with, sign_password_file, sign_tsa, sign_visible))
     ledger = Ledger(db)
     try:
         result = build_bundle(
@@ -148,6 +209,11 @@ def bundle(
             prepared_by=prepared_by,
             templates_root=root / "templates",
             letterheads_root=root / "letterheads",
+            certification=certification,
+            sign=sign,
+            redact_mailing=partial(
+                render_redacted, templates_root=root / "templates", letterheads_root=root / "letterheads"
+            ),
         )
     finally:
         ledger.close()
@@ -160,3 +226,5 @@ def bundle(
         f"bundle: {result.path} ({result.pages} pages, {result.bates_first} – {result.bates_last}, "
         f"{len(result.documents)} documents)"
     )
+    if sign_with is not None:
+        click.echo(f"signed: {'PAdES B-T' if sign_tsa else 'PAdES B-B (no --sign-tsa: no timestamp)'}")

@@ -83,7 +83,8 @@ def _accounts(
 
 def _limitation_rows(accounts: Any, as_of: date, db: str | None, policy: Path | None) -> list[Any]:
     from letters.decide.limitation import report_rows
-    from letters.evidence.ledger import Ledger, delivered_demands
+    from letters.evidence.deliveries import delivered_demands
+    from letters.evidence.ledger import Ledger
 
     book = Ledger(db)
     try:

@@ -30,6 +30,8 @@ def mail_import(file: Path, db: str | None) -> None:
     finally:
         ledger.close()
     click.echo(f"{result.recorded} event(s) recorded")
+    if result.already:
+        click.echo(f"{result.already} event(s) already in the ledger (same number, event and date): skipped")
     if result.unknown:
         click.echo(
             f"{len(result.unknown)} number(s) not assigned by letters (recorded, unmatched): "

@@ -12,11 +12,12 @@ from letters.carriers.postage import Postage
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
+from letters.decide.signing_policy import SigningPolicy, load_signing
 from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation"}
+    | {"limitation", "signing"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -62,6 +63,7 @@ class Policy:
     )
     postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
+    signing: SigningPolicy = field(default_factory=SigningPolicy)  # with `render --sign-with`
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -114,6 +116,7 @@ def load_policy(path: Path | None) -> Policy:
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
         postage=_postage(path, data.get("postage", {})),
         limitation=load_limitation(data.get("limitation", {}), str(path)),
+        signing=load_signing(data.get("signing", {}), str(path)),
         source=str(path),
     )
 

@@ -31,6 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
+from letters.evidence.chain_events import (
+    chain_rows,
+    create_chain,
+    register_chained,
+    unrecorded,
+    verify_chained,
+)
 from letters.evidence.dburl import busy_seconds, first_line, shown_url
 from letters.evidence.identity import check_owner
 from letters.evidence.sqlsafe import create_tables, serialized
@@ -106,6 +113,18 @@ letters_table = Table(
 )
 
 
+# Evidence other than letters is hash-chained row by row (evidence/chain_events.py).
+register_chained(tracking, ["number"], lambda r: f"tracking number {r['number']} (letter {r['letter_id']})")
+register_chained(
+    delivery_events,
+    ["id"],
+    lambda r: f"delivery event #{r['id']} ({r['tracking_number']} {r['event']} {r['event_date']})",
+)
+register_chained(
+    references, ["letter_id"], lambda r: f"reference {r['counter']}/{r['serial']} ({r['letter_id']})"
+)
+
+
 class LedgerError(LettersError):
     """The ledger database cannot be opened or refused a write."""
 
@@ -175,6 +194,7 @@ class _LedgerCore:
             raise LedgerError(
                 f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
             ) from None
+        create_chain(self.engine)
         if self.engine.dialect.name == "sqlite":
             path = Path(self.url.removeprefix("sqlite:///"))
             if path.exists():
@@ -230,6 +250,7 @@ class _LedgerCore:
                         for a in assignments
                     ],
                 )
+                chain_rows(conn, "tracking", [(a.number,) for a in assignments])
         except IntegrityError as exc:
             raise NumberTakenError(
                 f"a tracking number or letter is already recorded in the ledger ({exc.orig}); "
@@ -238,25 +259,28 @@ class _LedgerCore:
 
     # -- delivery events --------------------------------------------------------------------------
 
-    def record_events(self, events: Sequence[DeliveryEvent], source: str) -> None:
+    def record_events(self, events: Sequence[DeliveryEvent], source: str) -> int:
+        """Record the events not recorded before (same number, event and date); returns how many."""
         now = datetime.now(UTC)
+        rows = [
+            {
+                "tracking_number": e.tracking_number,
+                "event": e.event,
+                "event_date": e.event_date,
+                "note": e.note,
+                "matched": e.matched,
+                "source": source,
+                "imported_at": now,
+            }
+            for e in events
+        ]
         with self.engine.begin() as conn:
-            if events:
-                conn.execute(
-                    insert(delivery_events),
-                    [
-                        {
-                            "tracking_number": e.tracking_number,
-                            "event": e.event,
-                            "event_date": e.event_date,
-                            "note": e.note,
-                            "matched": e.matched,
-                            "source": source,
-                            "imported_at": now,
-                        }
-                        for e in events
-                    ],
-                )
+            rows = unrecorded(conn, delivery_events, rows, ("tracking_number", "event", "event_date"))
+            if rows:
+                added = insert(delivery_events).returning(delivery_events.c.id, sort_by_parameter_order=True)
+                ids = conn.scalars(added, rows).all()
+                chain_rows(conn, "delivery_events", [(i,) for i in ids])
+        return len(rows)
 
     def events_for(self, number: str) -> list[DeliveryEvent]:
         with self.engine.connect() as conn:
@@ -352,6 +376,8 @@ class _Extras:
                     ],
                 )
             existing.update(new)
+            if new:
+                chain_rows(conn, "references", [(lid,) for lid in new])
         return existing
 
     def recorded_letters(self, letter_ids: Iterable[str]) -> dict[str, LetterRecord]:
@@ -440,6 +466,7 @@ class _Extras:
             ).all()
             for orphan in orphans:
                 problems.append(f"letter {orphan}: belongs to no batch in the chain")
+            problems += verify_chained(conn)
         return problems
 
     def last_letters(self, account_ids: Iterable[str]) -> dict[str, list[LetterRecord]]:
@@ -460,25 +487,3 @@ class _Extras:
 
 class Ledger(_Extras, _LedgerCore):
     """The ledger API: tracking numbers, deliveries, references, batches and letters."""
-
-
-def delivered_demands(ledger: Ledger, account_ids: Iterable[str]) -> dict[str, list[date]]:
-    """Per account, the dates demands (demand, lawyer, validation notice) were delivered: the
-    delivery events recorded for the letters' tracking numbers. These are what interrupt (CN) or
-    suspend (JP) the limitation period."""
-    ids = list(dict.fromkeys(account_ids))
-    found: dict[str, list[date]] = {}
-    with ledger.engine.connect() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = conn.execute(
-                select(letters_table.c.account_id, delivery_events.c.event_date)
-                .join(delivery_events, delivery_events.c.tracking_number == letters_table.c.tracking_number)
-                .where(letters_table.c.account_id.in_(chunk))
-                .where(letters_table.c.kind.in_(["demand", "lawyer", "validation-notice"]))
-                .where(delivery_events.c.event == "delivered")
-                .where(letters_table.c.tracking_number != "")
-            )
-            for account_id, when in rows:
-                found.setdefault(account_id, []).append(when)
-    return {k: sorted(v) for k, v in found.items()}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 from letters.carriers.numbers import parse_tracking
 from letters.errors import InputError, Problem, ValidationError
-from letters.evidence.ledger import DeliveryEvent, Ledger
+from letters.evidence.ledger import DeliveryEvent, Ledger, letters_table
 from letters.intake.parse import parse_date
 
 EVENTS = {
@@ -31,10 +35,36 @@ EVENTS = {
 }
 
 
+# The calendar date somewhere on earth is at most this far ahead of UTC (Kiribati, UTC+14): a
+# delivery dated after that day has not happened anywhere yet, whatever the carrier's time zone.
+_LATEST_ZONE = timezone(timedelta(hours=14))
+
+
 @dataclass(frozen=True)
 class ImportResult:
     recorded: int
     unknown: tuple[str, ...]  # numbers the ledger never assigned: recorded too, and reported
+    already: int = 0  # events in the file that the ledger had already (the same file imported twice)
+
+
+def latest_date_on_earth() -> date:
+    return datetime.now(_LATEST_ZONE).date()
+
+
+def sent_dates(ledger: Ledger, numbers: Iterable[str]) -> dict[str, date]:
+    """The date of the letter each number was sent with (numbers with no letter recorded — a batch
+    that stopped after assigning them — have no date to compare with and are left out)."""
+    wanted = list(dict.fromkeys(numbers))
+    found: dict[str, date] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            rows = conn.execute(
+                select(letters_table.c.tracking_number, func.min(letters_table.c.letter_date))
+                .where(letters_table.c.tracking_number.in_(wanted[start : start + 500]))
+                .group_by(letters_table.c.tracking_number)
+            )
+            found.update((number, date.fromisoformat(day)) for number, day in rows)
+    return found
 
 
 def import_events(path: Path, ledger: Ledger) -> ImportResult:
@@ -52,6 +82,7 @@ def import_events(path: Path, ledger: Ledger) -> ImportResult:
             f"{path}: the header must have tracking_number, event and date (and optionally note)"
         )
     events: list[DeliveryEvent] = []
+    lines: list[int] = []  # the CSV line of each event, for messages
     problems: list[Problem] = []
     for number, row in enumerate(reader, start=2):
         try:
@@ -77,13 +108,40 @@ def import_events(path: Path, ledger: Ledger) -> ImportResult:
             problems.append(Problem(str(path), number, "date", row["date"], str(exc)))
             continue
         events.append(DeliveryEvent(tracking, kind, when, (row.get("note") or "").strip(), True))
+        lines.append(number)
+    known = ledger.used_numbers(e.tracking_number for e in events)
+    problems += _impossible_dates(path, events, lines, sent_dates(ledger, known))
     if problems:
         raise ValidationError(problems)
-    known = ledger.used_numbers(e.tracking_number for e in events)
     marked = [
         DeliveryEvent(e.tracking_number, e.event, e.event_date, e.note, e.tracking_number in known)
         for e in events
     ]
-    ledger.record_events(marked, str(path))
+    recorded = ledger.record_events(marked, str(path))
     unknown = tuple(dict.fromkeys(e.tracking_number for e in marked if not e.matched))
-    return ImportResult(len(marked), unknown)
+    return ImportResult(recorded, unknown, len(marked) - recorded)
+
+
+def _impossible_dates(
+    path: Path, events: list[DeliveryEvent], lines: list[int], sent: dict[str, date]
+) -> list[Problem]:
+    """A delivery cannot precede its letter nor come after today: such a date would move a limitation
+    period on a fact that cannot be true, so the whole file is refused (fix the row and re-import)."""
+    latest = latest_date_on_earth()
+    problems = []
+    for event, line in zip(events, lines, strict=True):
+        value = event.event_date.isoformat()
+        if event.event_date > latest:
+            problems.append(Problem(str(path), line, "date", value, f"is in the future (today is {latest})"))
+        posted = sent.get(event.tracking_number)
+        if posted is not None and event.event_date < posted:
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    "date",
+                    value,
+                    f"is before the letter with {event.tracking_number} was sent ({posted})",
+                )
+            )
+    return problems

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -23,10 +22,13 @@ from letters.evidence.bundle.assemble import (
     page_boxes,
     stamp_pages,
 )
+from letters.evidence.bundle.certification import TITLE as CERTIFICATION_TITLE
+from letters.evidence.bundle.certification import Certification, certified_document
 from letters.evidence.bundle.labels import (
-    BATES_WIDTH,
     DEFAULT_BATES_PREFIX,
+    bates,
     carrier_label,
+    check_bates_prefix,
     check_language,
     event_label,
     kind_label,
@@ -43,12 +45,12 @@ from letters.evidence.bundle.pages import (
     Stamp,
     TimelineEntry,
 )
+from letters.evidence.bundle.redact import LABELS as REDACTION_LABELS
+from letters.evidence.bundle.redact import RedactedPage, RedactMailing, shown_list
 from letters.evidence.bundle.sources import AccountEvidence, collect_evidence
 from letters.evidence.ledger import Ledger
 from letters.files import atomic_write, private_dir
 from letters.pdf.writer import PdfResult
-
-_BATES_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,10 @@ def build_bundle(
     prepared_by: str | None = None,
     templates_root: Path,
     letterheads_root: Path,
+    redact_mailing: RedactMailing,
     bundle_date: date | None = None,
+    certification: Certification | None = None,
+    sign: Callable[[bytes, str], bytes] | None = None,
 ) -> BundleResult:
     """Collect and verify the account's evidence, lay it out, link, bookmark and stamp it, write it.
 
@@ -128,7 +133,9 @@ def build_bundle(
     lang = check_language(lang or evidence.letters[-1].record.lang)
     supplied = [_read_supplied(path) for path in extras]
     pages = BundlePages(templates_root, letterheads_root, lang, now_utc())
-    body = _body_documents(evidence, supplied, pages, lang)
+    body = _body_documents(evidence, supplied, pages, lang, redact_mailing)
+    if certification is not None:
+        body.append(_certification(pages, certification, body, evidence))
     cover = _cover(evidence, lang, case_title, prepared_by, bundle_date or date.today(), letterheads_root)
     cover_pdf, index_pdf, placed = _front_matter(pages, cover, body, prefix, lang)
     t = labels(lang)
@@ -159,6 +166,8 @@ def build_bundle(
         subject=f"{t['bundle']}: {t['account']} {account_id}",
         lang=lang,
     )
+    if sign is not None:  # last: a signature covers every byte before it, stamps and links included
+        data = sign(data, str(output))
     private_dir(output.parent)
     atomic_write(output, data)
     return BundleResult(
@@ -172,22 +181,6 @@ def build_bundle(
         bates(prefix, 1),
         bates(prefix, total),
     )
-
-
-def check_bates_prefix(prefix: str) -> str:
-    if not _BATES_PREFIX.fullmatch(prefix):
-        raise ConfigError(
-            f"Bates prefix {prefix!r}: use 1–30 letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit (e.g. SAKURA)"
-        )
-    return prefix
-
-
-def bates(prefix: str, page: int) -> str:
-    """The Bates number of a bundle page: SAKURA-000001."""
-    if page >= 10**BATES_WIDTH:
-        raise ConfigError(f"a bundle of {page} pages does not fit {BATES_WIDTH}-digit Bates numbers")
-    return f"{prefix}-{page:0{BATES_WIDTH}d}"
 
 
 def _refuse_overwriting_input(output: Path, extras: Sequence[Path], archive_dirs: Sequence[Path]) -> None:
@@ -226,7 +219,11 @@ def _display(number: str) -> str:
 
 
 def _body_documents(
-    evidence: AccountEvidence, supplied: Sequence[_Supplied], pages: BundlePages, lang: str
+    evidence: AccountEvidence,
+    supplied: Sequence[_Supplied],
+    pages: BundlePages,
+    lang: str,
+    redact_mailing: RedactMailing,
 ) -> list[_Body]:
     """Letters, mailing-list pages, delivery table, timeline, supplied PDFs and digests, numbered."""
     t = labels(lang)
@@ -259,6 +256,7 @@ def _body_documents(
             )
         )
     mailing_numbers: dict[str, int] = {}
+    redacted: list[RedactedPage] = []
     for listing in evidence.mailing:
         number = len(body) + 1
         for tracking in listing.tracking_numbers:
@@ -272,17 +270,20 @@ def _body_documents(
             title = t["mailing_pages"].format(
                 carrier=carrier, date=day, pages=shown, total=listing.total_pages
             )
+        label = f"{listing.path.parent.parent.parent.name}/data/batch/{listing.path.name}"
+        kept = shown_list(listing, number, label, lang, [r.record for r in evidence.letters], redact_mailing)
+        redacted += kept.redacted
         body.append(
             _Body(
                 number,
                 "mailing-list",
-                title,
+                title + kept.suffix,
                 listing.mailing_date,
-                listing.pdf,
-                listing.pages,
+                kept.pdf,
+                kept.pages,
                 listing.path,
-                listing.sha256,
-                f"{listing.path.parent.parent.parent.name}/data/batch/{listing.path.name}",
+                kept.sha256,
+                kept.label,
             )
         )
     deliveries_number = len(body) + 1
@@ -323,9 +324,19 @@ def _body_documents(
         for b in body
     ]
     chain = [ChainRow(b.batch_id, b.seq, b.hash) for b in evidence.batches]
-    rendered = pages.digest(rows, chain)
+    rendered = pages.digest(rows, chain, redacted, REDACTION_LABELS[lang])
     body.append(_generated(len(body) + 1, "digests", t["digest"], None, rendered.data))
     return body
+
+
+def _certification(
+    pages: BundlePages, certification: Certification, body: Sequence[_Body], evidence: AccountEvidence
+) -> _Body:
+    """The FRE 902(14) certification, after the digests: the bundle's documents that have a file."""
+    rows = [certified_document(b.number, b.kind, b.title, b.label, b.sha256) for b in body if b.sha256]
+    chain = [ChainRow(b.batch_id, b.seq, b.hash) for b in evidence.batches]
+    rendered = pages.certification(certification, rows, chain, evidence.account_id, CERTIFICATION_TITLE)
+    return _generated(len(body) + 1, "certification", CERTIFICATION_TITLE, None, rendered.data)
 
 
 def _generated(number: int, kind: str, title: str, day: date | None, pdf: bytes) -> _Body:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from letters.errors import ConfigError
@@ -10,6 +11,7 @@ BUNDLE_LANGUAGES: tuple[str, ...] = ("ja", "zh", "en")
 # Here rather than in bundle.py so that the CLI can show the default without importing pypdf.
 DEFAULT_BATES_PREFIX = "LETTERS"
 BATES_WIDTH = 6
+_BATES_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}")
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -280,3 +282,19 @@ def event_label(event: str, lang: str) -> str:
 
 def carrier_label(carrier: str, lang: str) -> str:
     return _CARRIERS[check_language(lang)].get(carrier, carrier)
+
+
+def check_bates_prefix(prefix: str) -> str:
+    if not _BATES_PREFIX.fullmatch(prefix):
+        raise ConfigError(
+            f"Bates prefix {prefix!r}: use 1–30 letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit (e.g. SAKURA)"
+        )
+    return prefix
+
+
+def bates(prefix: str, page: int) -> str:
+    """The Bates number of a bundle page: SAKURA-000001."""
+    if page >= 10**BATES_WIDTH:
+        raise ConfigError(f"a bundle of {page} pages does not fit {BATES_WIDTH}-digit Bates numbers")
+    return f"{prefix}-{page:0{BATES_WIDTH}d}"

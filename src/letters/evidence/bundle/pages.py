@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -118,9 +118,31 @@ class BundlePages:
     def timeline(self, entries: Sequence[TimelineEntry]) -> PdfResult:
         return self._render("timeline", {"entry": " ".join(e.text for e in entries)}, entries=entries)
 
-    def digest(self, rows: Sequence[DigestRow], chain: Sequence[ChainRow]) -> PdfResult:
+    def digest(
+        self,
+        rows: Sequence[DigestRow],
+        chain: Sequence[ChainRow],
+        redacted: Sequence[Any] = (),
+        redaction_labels: Mapping[str, str] | None = None,
+    ) -> PdfResult:
         fields = {"document": " ".join(r.title + " " + r.file for r in rows)}
-        return self._render("digest", fields, rows=rows, chain=chain)
+        return self._render(
+            "digest", fields, rows=rows, chain=chain, redacted=redacted, r=redaction_labels or {}
+        )
+
+    def certification(
+        self, certification: Any, rows: Sequence[Any], chain: Sequence[ChainRow], account: str, title: str
+    ) -> PdfResult:
+        """The FRE 902(14) certification page (bundle/certification.py says what it states and why)."""
+        fields = {
+            "name": certification.name,
+            "title": certification.title,
+            "organization": certification.organization,
+            "document": " ".join(r.title for r in rows),
+        }
+        return self._render(
+            "certification", fields, c=certification, rows=rows, chain=chain, account=account, title=title
+        )
 
     def stamps(self, stamps: Sequence[Stamp]) -> PdfResult:
         """One transparent page per bundle page, of the same size, with its page and Bates numbers."""

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from letters.carriers.table import CARRIERS
 from letters.errors import LettersError
 from letters.evidence.archive import ArchiveError
+from letters.evidence.chain_events import proven_keys, row_key
 from letters.evidence.ledger import (
     BatchRecord,
     Ledger,
@@ -50,6 +51,9 @@ class MailingPages:
     pages: tuple[int, ...]  # 0-based page indexes in the file
     total_pages: int
     tracking_numbers: tuple[str, ...]  # compact, in the order of the letters
+    csv: bytes = b""  # the list's archived CSV (verified too): what a redacted copy is made from
+    sender_id: str = ""
+    batch_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,34 @@ def _mailing_pages(bag: _Bag, mailed: Sequence[LetterRecord]) -> list[MailingPag
             continue
         day = date(int(match["date"][:4]), int(match["date"][4:6]), int(match["date"][6:]))
         total = len(PdfReader(io.BytesIO(pdf)).pages)
-        found.append(MailingPages(path, pdf, digest, carrier, day, tuple(pages), total, tuple(numbers)))
+        csv_path = path.with_suffix(".csv")
+        csv_inner = f"data/batch/{csv_path.name}"
+        csv_data = _read(csv_path)
+        _verified(
+            csv_path,
+            csv_data,
+            {
+                "the bag manifest": bag.checksums.get(csv_inner),
+                "manifest.json": listed.get(csv_inner.removeprefix("data/")),
+            },
+            "the mailing list CSV",
+        )
+        sender = match["rest"].removeprefix(f"{carrier}_")
+        found.append(
+            MailingPages(
+                path,
+                pdf,
+                digest,
+                carrier,
+                day,
+                tuple(pages),
+                total,
+                tuple(numbers),
+                csv_data,
+                sender,
+                bag.batch.batch_id,
+            )
+        )
     if missing:
         raise ArchiveError(
             f"{bag.path}: no mailing list in the bag lists tracking number(s) {', '.join(sorted(missing))}"
@@ -260,7 +291,18 @@ def _deliveries(ledger: Ledger, numbers: dict[str, str]) -> tuple[DeliveryRow, .
             select(delivery_events)
             .where(delivery_events.c.tracking_number.in_(list(numbers)))
             .order_by(delivery_events.c.event_date, delivery_events.c.id)
-        )
+        ).all()
+        proven = proven_keys(conn, "delivery_events")
+        unproven = [
+            f"#{r.id} ({r.tracking_number} {r.event} {r.event_date})"
+            for r in rows
+            if row_key(r.id) not in proven
+        ]
+        if unproven:
+            raise ArchiveError(
+                f"delivery event(s) {', '.join(unproven)} are not as the evidence chain recorded them "
+                "(changed or added outside letters); run `letters ledger verify`, refusing to bundle them"
+            )
         return tuple(
             DeliveryRow(
                 r.tracking_number,
