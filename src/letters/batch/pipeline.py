@@ -1,8 +1,8 @@
 """run_batch(): accounts → plan → letters → HTML → PDF files and the combined print PDF, in order.
 
 The stages live in their own modules: compose_step (plan → letters), render_step (letters → files,
-in worker processes), print_file (the duplex print file), archive_step (evidence archive and ledger
-record); results holds what a batch returns.
+in worker processes), print_file (the duplex print files, one per letterhead and paper size),
+archive_step (evidence archive and ledger record); results holds what a batch returns.
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def _run(
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
-    ledger = Ledger(options.db)
+    # A run that records nothing (a preview, a --no-archive render without registered-mail numbers)
+    # reads the history and never writes: no table, no serial, no file where the ledger would be.
+    ledger = Ledger(options.db, read_only=not options.archive and options.tracking is None)
     try:
         history = ledger.last_letters(a.account_id for a in records)
         plan = make_plan(records, options, policy, history)

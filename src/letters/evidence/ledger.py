@@ -23,6 +23,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -135,16 +136,48 @@ class DeliveryEvent:
     matched: bool
 
 
+def _read_only_engine(url: str) -> Engine:
+    """The ledger for a run that records nothing (a preview, a --no-archive render): read if it
+    exists, never created or changed. A ledger that does not exist yet has no history, so such a run
+    reads an empty one in memory rather than leave a database file behind."""
+    try:
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.is_file():
+                return _empty_engine()
+            # mode=ro: SQLite itself refuses any write, whatever a caller tries.
+            engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", future=True)
+        else:
+            engine = create_engine(url, future=True)
+        present = set(inspect(engine).get_table_names())
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise LedgerError(f"cannot open ledger {url!r}: {exc}") from None
+    if not {"letters", "batches"} <= present:
+        engine.dispose()  # a database no batch was ever recorded in: no history either
+        return _empty_engine()
+    return engine
+
+
+def _empty_engine() -> Engine:
+    engine = create_engine("sqlite://", future=True)  # in memory, one connection per thread
+    metadata.create_all(engine)
+    return engine
+
+
 class _LedgerCore:
     """One database connection pool; every method is one transaction."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
         self.url = url or default_url()
+        self.read_only = read_only
+        if read_only:
+            self.engine: Engine = _read_only_engine(self.url)
+            return
         if self.url.startswith("sqlite:///"):
             path = Path(self.url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine = create_engine(self.url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise LedgerError(f"cannot open ledger {self.url!r}: {exc}") from None
         if self.engine.dialect.name == "sqlite":
