@@ -390,12 +390,9 @@ class _Extras:
         return BatchRecord(**row)
 
     def history(self, account_id: str) -> list[LetterRecord]:
+        """The account's letters in the order they were sent (see _in_order_sent)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(letters_table)
-                .where(letters_table.c.account_id == account_id)
-                .order_by(letters_table.c.letter_date, letters_table.c.letter_id)
-            )
+            rows = conn.execute(_in_order_sent(letters_table.c.account_id == account_id))
             return [LetterRecord(**row._asdict()) for row in rows]
 
     def verify_chain(self) -> list[str]:
@@ -449,14 +446,27 @@ class _Extras:
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                rows = conn.execute(
-                    select(letters_table)
-                    .where(letters_table.c.account_id.in_(chunk))
-                    .order_by(letters_table.c.letter_date)
-                )
+                rows = conn.execute(_in_order_sent(letters_table.c.account_id.in_(chunk)))
                 for row in rows:
                     found.setdefault(row.account_id, []).append(LetterRecord(**row._asdict()))
         return found
+
+
+def _in_order_sent(where: Any) -> Any:
+    """Letter rows in the order they were recorded: by their batch's place in the chain, then by id.
+
+    Not by date: a reminder, a demand and a lawyer's letter sent on one day (three runs) share it,
+    and their ids sort demand < lawyer < reminder. An account has one letter per batch, so the
+    batch's seq orders an account's letters with no column added (existing ledgers need no
+    migration); the id only keeps the order fixed for rows of one batch. A row whose batch is not in
+    the chain (a damaged ledger, which verify_chain names) comes last.
+    """
+    return (
+        select(letters_table)
+        .select_from(letters_table.outerjoin(batches, batches.c.batch_id == letters_table.c.batch_id))
+        .where(where)
+        .order_by(batches.c.seq.asc().nulls_last(), letters_table.c.letter_date, letters_table.c.letter_id)
+    )
 
 
 class Ledger(_Extras, _LedgerCore):
