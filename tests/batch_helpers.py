@@ -21,10 +21,17 @@ def accounts_file(write_csv: CsvWriter) -> Path:
     return write_csv(rows)
 
 
-def run_cli(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], env_extra: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ) | (env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "letters", *args], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "letters", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=cwd,
     )
 
 

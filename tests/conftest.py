@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -139,3 +139,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     chain_metadata.drop_all(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_pdf_prints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the last test: every PDF the tests wrote (letters, print files, mailing lists, bundles,
+    内容証明) draws without an error or a warning in Ghostscript and MuPDF, as a print shop's RIP
+    would have it. PDFs damaged on purpose are marked with tests.helpers.deliberately_broken."""
+    import shutil
+
+    from tests.helpers import bad_pdfs
+
+    yield
+    root = tmp_path_factory.getbasetemp()
+    if not any(root.rglob("*.pdf")):
+        return
+    missing = [tool for tool in ("gs", "mutool") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not installed: apt-get install ghostscript mupdf-tools")
+    bad = bad_pdfs(root)
+    if bad:
+        report = "\n".join(f"{path}:\n  " + "\n  ".join(lines) for path, lines in bad.items())
+        pytest.fail(f"{len(bad)} PDF(s) written by the tests do not print cleanly:\n{report}")

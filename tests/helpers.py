@@ -129,3 +129,57 @@ def ghostscript_difference(drawn: Path, expected: Path) -> tuple[int, int]:
             difference = ImageChops.difference(a, b)
             differing += difference.width * difference.height - difference.histogram()[0]
     return ink, differing
+
+
+# PDFs a test broke on purpose (a flipped byte, a file that only starts like a PDF): the session's
+# check of every PDF the tests wrote (tests/conftest.py) leaves these out, and only these.
+DELIBERATELY_BROKEN: set[Path] = set()
+
+# Lines the tools print about themselves, whatever the file: Debian's MuPDF is built without ICC
+# colour management and says so once a run.
+_TOOL_NOISE = frozenset({"warning: ICC support is not available"})
+
+
+def deliberately_broken(path: Path) -> Path:
+    """Mark a PDF a test damages on purpose, so that the session-end PDF check skips it."""
+    DELIBERATELY_BROKEN.add(path.resolve())
+    return path
+
+
+def pdf_problems(path: Path) -> list[str]:
+    """Every line Ghostscript and MuPDF print while drawing every page of ``path`` (each tool is
+    quiet about a sound PDF): a print shop's RIP is one of them or as strict. [] when both are happy."""
+    runs = {
+        "gs": ["gs", "-q", "-dSAFER", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(path)],
+        # Without -q: mutool's -q silences its warnings too; its progress lines are left out below.
+        "mutool": ["mutool", "draw", "-o", "/dev/null", str(path)],
+    }
+    progress = f"page {path} "
+    problems: list[str] = []
+    for tool, command in runs.items():
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        problems += [
+            f"{tool}: {line.strip()}"
+            for line in (done.stdout + done.stderr).splitlines()
+            if line.strip() and line.strip() not in _TOOL_NOISE and not line.startswith(progress)
+        ]
+        if done.returncode != 0:
+            problems.append(f"{tool}: exit status {done.returncode}")
+    return problems
+
+
+def bad_pdfs(root: Path) -> dict[Path, list[str]]:
+    """pdf_problems of every *.pdf under ``root`` but the deliberately broken ones; a file whose
+    bytes were already checked (a letter copied into a bag, a print file) is checked once."""
+    import hashlib
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    unique: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.pdf")):
+        if path.is_file() and path.resolve() not in DELIBERATELY_BROKEN:
+            unique.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    # The tools run as processes: threads keep every core busy (a full run writes ~300 PDFs).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        checked = zip(unique.values(), pool.map(pdf_problems, unique.values()), strict=True)
+        return {path: problems for path, problems in checked if problems}

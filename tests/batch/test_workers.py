@@ -3,6 +3,7 @@ and never hang it: the pool itself, then the CLI end to end."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -211,3 +212,63 @@ def test_default_workers_follow_affinity_and_a_container_cpu_quota(
     affinity = len(os.sched_getaffinity(0))
     expected = affinity if limit is None else min(affinity, limit)
     assert available_cores(tmp_path) == expected
+
+
+# --- the batch process killed: its workers go with it ---------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """Processes forked by any thread of ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # the thread ended while we looked
+            found.update(int(child) for child in task.read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie: an orphan's zombie waits for a reaper that a container may not have."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_workers_exit_when_the_batch_process_is_killed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import JA_ROW, csv_text
+
+    source = tmp_path / "many.csv"
+    source.write_text(csv_text([JA_ROW | {"account_id": f"JA-{i:03d}"} for i in range(4 * CHUNK)]))
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    args = ["render", str(source), "-o", str(tmp_path / "out"), "--as-of", "2026-11-23", "--letter", "demand"]
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "letters", *args, "--db", db, "--workers", "2", "--silent"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and batch.poll() is None and time.monotonic() < deadline:
+            workers = _children(batch.pid)
+            time.sleep(0.05)
+        assert len(workers) == 2, f"the batch never had its two workers (exit status {batch.poll()})"
+        batch.send_signal(signal.SIGKILL)
+        batch.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in workers if _alive(pid)] == [], "workers outlived the batch process"
+    finally:
+        batch.kill()
+        batch.wait()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)  # our own orphans, if the test failed

@@ -16,6 +16,7 @@ from letters.evidence.archive import verify_archive
 from letters.evidence.ledger import Ledger
 from tests.batch_helpers import accounts_file, recorded_letters, run_cli
 from tests.conftest import CsvWriter
+from tests.helpers import deliberately_broken
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +96,7 @@ def test_one_changed_byte_is_named(batch: tuple[Path, str]) -> None:
     target = _letter_pdf(bag)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
-    target.write_bytes(bytes(data))
+    deliberately_broken(target).write_bytes(bytes(data))
     result = run_cli(["verify", str(bag), "--db", db])
     assert result.returncode == 1
     assert f"{target}: changed (SHA-256 differs from the bag manifest)" in result.stderr
@@ -113,7 +114,7 @@ def test_deleted_file_is_named(batch: tuple[Path, str]) -> None:
 def test_extra_file_is_named(batch: tuple[Path, str]) -> None:
     bag, db = batch
     extra = bag / "data" / "letters" / "smuggled.pdf"
-    extra.write_bytes(b"%PDF-1.7\n")
+    deliberately_broken(extra).write_bytes(b"%PDF-1.7\n")
     result = run_cli(["verify", str(bag), "--db", db])
     assert result.returncode == 1
     assert f"{extra}: not in the bag manifest (added after archiving)" in result.stderr

@@ -26,6 +26,7 @@ from letters.evidence.bundle.sources import listing_pages
 from letters.evidence.ledger import Ledger
 from letters.post.redacted import render_redacted
 from tests.conftest import JA_ROW, csv_text
+from tests.helpers import deliberately_broken
 
 pytestmark = pytest.mark.slow
 
@@ -330,7 +331,7 @@ def test_tampered_letter_is_refused_and_named(evidence: Evidence, tmp_path: Path
     target = archive / archived_letters(evidence)[1].relative_to(evidence.archive)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
-    target.write_bytes(bytes(data))
+    deliberately_broken(target).write_bytes(bytes(data))
     output = tmp_path / "bundle.pdf"
     with pytest.raises(LettersError) as info:
         bundle(evidence, output, archive=archive)
@@ -425,7 +426,7 @@ def sources(evidence: Evidence) -> list[str]:
 
 def test_cli_refuses_an_extra_that_is_not_a_pdf(evidence: Evidence, tmp_path: Path) -> None:
     bogus = tmp_path / "notes.pdf"
-    bogus.write_text("not a pdf", encoding="utf-8")
+    deliberately_broken(bogus).write_text("not a pdf", encoding="utf-8")
     result = CliRunner().invoke(
         cli_group(),
         ["bundle", ACCOUNT, str(bogus), "-o", str(tmp_path / "b.pdf"), *sources(evidence)],

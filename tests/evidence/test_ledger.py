@@ -104,3 +104,19 @@ def test_history_and_references(db_url: str) -> None:
     assert first == {"x": 1, "y": 2}
     assert again == {"y": 2, "z": 3}  # y keeps its serial; z takes the next
     ledger.close()
+
+
+def test_history_is_in_the_order_sent_also_read_only(db_url: str) -> None:
+    # Three letters on one day, in three batches; by id they would sort demand, lawyer, reminder.
+    kinds = ["reminder", "demand", "lawyer"]
+    ledger = Ledger(db_url)
+    for n, kind in enumerate(kinds, start=1):
+        ledger.record_batch(batch(f"B{n}", 1), [record(f"20261123-{kind}-A-1", f"B{n}", kind=kind)])
+    assert [r.kind for r in ledger.history("A-1")] == kinds
+    assert [r.kind for r in ledger.last_letters(["A-1"])["A-1"]] == kinds
+    ledger.close()
+    reader = Ledger(db_url, read_only=True)  # as a preview or a --no-archive render reads it
+    try:
+        assert [r.kind for r in reader.history("A-1")] == kinds
+    finally:
+        reader.close()

@@ -188,7 +188,9 @@ def test_combined_print_pdf_starts_every_letter_on_an_odd_page(tmp_path: Path) -
     accounts = [make_account("en", account_id=f"EN-{i}") for i in range(3)]
     result = _render(tmp_path, accounts, letter_kind="reminder")
     (print_file,) = result.print_files
-    assert print_file.name == f"print_{result.batch.batch_id if result.batch else ''}.pdf"
+    assert (
+        print_file.name == f"print_{result.batch.batch_id if result.batch else ''}_hudson-recovery_Letter.pdf"
+    )
     reader = PdfReader(print_file)
     page = 0
     for item in result.written:

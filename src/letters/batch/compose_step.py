@@ -80,15 +80,20 @@ def build_letters(
             failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
             continue
         pending.append((planned, letter_id, sender, client))
-    from letters.evidence.ledger import Ledger
+    if options.archive:
+        from letters.evidence.ledger import Ledger
 
-    own = ledger is None
-    book = ledger or Ledger(options.db)
-    try:
-        references = _references(pending, plan.as_of, book)
-    finally:
-        if own:
-            book.close()
+        own = ledger is None
+        book = ledger or Ledger(options.db)
+        try:
+            references = _references(pending, plan.as_of, book)
+        finally:
+            if own:
+                book.close()
+    else:
+        # Nothing is recorded, so nothing is sent: a law firm's serial goes only to a letter that is
+        # (its numbering may have no gaps); a draft shows a placeholder instead.
+        references = _references(pending, plan.as_of, None)
     for sequence, ((planned, letter_id, sender, client), reference) in enumerate(
         zip(pending, references, strict=True), start=1
     ):
@@ -135,13 +140,20 @@ def _unique_id(planned: PlannedLetter, as_of: date, used: set[str]) -> str:
     return candidate
 
 
+# The reference a law firm's letter shows when it is not sent (a preview or a --no-archive render).
+DRAFT_REFERENCE = {"ja": "（下書き）", "zh": "（草稿）", "en": "(draft)"}
+
+
 def _references(
-    pending: Sequence[tuple[PlannedLetter, str, Letterhead, Letterhead | None]], as_of: date, ledger: Ledger
+    pending: Sequence[tuple[PlannedLetter, str, Letterhead, Letterhead | None]],
+    as_of: date,
+    ledger: Ledger | None,
 ) -> list[str]:
     """Letter references: law firms number their letters per year; others quote the account id.
 
     Serials live in the ledger keyed by letter id, so a re-run (after a crash) prints the same
-    reference and a number once issued is never issued to another letter.
+    reference and a number once issued is never issued to another letter. Without a ledger (a
+    draft) a law firm's letter gets DRAFT_REFERENCE.
     """
     wanted: dict[str, dict[str, str]] = {}
     for planned, letter_id, sender, _ in pending:
@@ -149,11 +161,15 @@ def _references(
             wanted.setdefault(f"{sender.id}-{as_of.year}", {})[letter_id] = planned.account.account_id
     serials: dict[str, int] = {}
     for counter, owners in wanted.items():
-        serials.update(ledger.reference_serials(counter, list(owners), accounts=owners))
+        if ledger is not None:
+            serials.update(ledger.reference_serials(counter, list(owners), accounts=owners))
     refs: list[str] = []
     for planned, letter_id, sender, _ in pending:
         if planned.kind != "lawyer":
             refs.append(planned.account.account_id)
+            continue
+        if letter_id not in serials:
+            refs.append(DRAFT_REFERENCE.get(planned.lang, DRAFT_REFERENCE["en"]))
             continue
         serial = serials[letter_id]
         prefix = sender.text(planned.lang).reference_prefix or sender.id.upper()

@@ -1,8 +1,8 @@
 """run_batch(): accounts → plan → letters → HTML → PDF files and the combined print PDF, in order.
 
 The stages live in their own modules: compose_step (plan → letters), render_step (letters → files,
-in worker processes), print_file (the duplex print file), archive_step (evidence archive and ledger
-record); results holds what a batch returns.
+in worker processes), print_file (the duplex print files, one per letterhead and paper size),
+archive_step (evidence archive and ledger record); results holds what a batch returns.
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ def _run(
 
     policy = load_policy(options.policy)
     check_signing(options, policy.signing)  # a keystore that will not open stops the batch before it starts
-    ledger = Ledger(options.db)
+    # A run that records nothing (a preview, a --no-archive render without registered-mail numbers)
+    # reads the history and never writes: no table, no serial, no file where the ledger would be.
+    ledger = Ledger(options.db, read_only=not options.archive and options.tracking is None)
     run: Run | None = None
     try:
         history = ledger.last_letters(a.account_id for a in records)
@@ -80,8 +82,9 @@ def _run(
         result = BatchResult(plan=plan, failed=failed)
         # The letters are this run's before anything is looked up or printed: a second run of the
         # same batch waits here until the first is done, then finds them recorded.
-        run = Run(ledger)
-        run.claim([(letter.id, letter.account.account_id) for letter in letters], notice)
+        if not ledger.read_only:  # a run that records nothing claims nothing either
+            run = Run(ledger)
+            run.claim([(letter.id, letter.account.account_id) for letter in letters], notice)
         # A letter already in the ledger was sent by an earlier run (e.g. before a crash and a
         # re-run): it is reported, never produced or recorded a second time.
         recorded = ledger.recorded_letters(letter.id for letter in letters)

@@ -25,8 +25,12 @@ def preview_letter(
         records = tuple(a for a in records if a.account_id == account_id)
         if not records:
             raise InputError(f"no account {account_id!r} in {accounts.source}")
+    # A preview sends nothing, so it records nothing: no archive or ledger row (the next batch would
+    # skip the account as already written to), no law-firm serial, no registered-mail number; and it
+    # leaves nothing behind but ``output``: the letter is written in a private folder removed after.
+    draft = replace(options, combined=False, archive=False, archive_dir=None, tracking=None)
     with tempfile.TemporaryDirectory(prefix="letters-preview-") as tmp:
-        result = run_batch(records, replace(options, outdir=Path(tmp) / "out", combined=False))
+        result = run_batch(records, replace(draft, outdir=Path(tmp) / "out"))
         if result.failed:
             raise LettersError(result.failed[0].error)
         if not result.written:

@@ -1,4 +1,4 @@
-"""Written letter PDFs → the batch's duplex print file(s), in batch order."""
+"""Written letter PDFs → the batch's duplex print files: one job per sender and paper size, in batch order."""
 
 from __future__ import annotations
 
@@ -14,37 +14,59 @@ from letters.files import atomic_write_with, inside
 PRINT_PART = 250
 
 
+def print_jobs(written: Sequence[WrittenLetter]) -> dict[tuple[str, str], list[WrittenLetter]]:
+    """The letters by (letterhead id, paper size), each group in batch order, groups in the order of
+    their first letter. A print shop loads one paper and one letterhead stock per job: a job that
+    mixes A4 and US Letter is refused by the printer or printed scaled onto the wrong paper."""
+    jobs: dict[tuple[str, str], list[WrittenLetter]] = {}
+    for item in written:
+        sender = item.letter.sender
+        jobs.setdefault((sender.id, sender.paper), []).append(item)
+    return jobs
+
+
 def write_combined(written: Sequence[WrittenLetter], outdir: Path, batch_id: str) -> tuple[list[Path], int]:
-    """The batch's print PDF(s), in batch order; a blank page after any letter with an odd page
-    count, so that on a duplex printer every letter starts on the front of a sheet. Batches of more
-    than PRINT_PART letters get numbered parts (print_<batch>_part01.pdf …).
+    """The batch's print PDFs, one per sender and paper size (print_<batch>_<sender>_<A4|Letter>.pdf),
+    each in batch order; a blank page after any letter with an odd page count, so that on a duplex
+    printer every letter starts on the front of a sheet. A job of more than PRINT_PART letters gets
+    numbered parts (…_A4_part01.pdf …).
 
     Merged with pikepdf (qpdf): ~1.6 ms a letter where pypdf took ~13 ms, which at a thousand
     letters was ten seconds with one core idle.
     """
-    import pikepdf
-
-    parts = [written[i : i + PRINT_PART] for i in range(0, len(written), PRINT_PART)]
     paths: list[Path] = []
     pages = 0
-    for number, part in enumerate(parts, start=1):
-        with pikepdf.Pdf.new() as merged, contextlib.ExitStack() as sources:
-            for item in part:
-                letter = sources.enter_context(pikepdf.open(item.path))
-                merged.pages.extend(letter.pages)
-                if len(letter.pages) % 2 == 1:
-                    box = letter.pages[-1].mediabox
-                    merged.add_blank_page(page_size=(float(box[2] - box[0]), float(box[3] - box[1])))
-            name = f"print_{batch_id}.pdf" if len(parts) == 1 else f"print_{batch_id}_part{number:02d}.pdf"
+    for (sender, paper), job in print_jobs(written).items():
+        parts = [job[i : i + PRINT_PART] for i in range(0, len(job), PRINT_PART)]
+        for number, part in enumerate(parts, start=1):
+            stem = f"print_{batch_id}_{sender}_{paper}"
+            name = f"{stem}.pdf" if len(parts) == 1 else f"{stem}_part{number:02d}.pdf"
             path = inside(outdir, name)
-            # Straight into the file, not through a buffer of the whole part (twice ~20 MB). The
-            # file's id comes from its content: the same letters give the same print file.
-            atomic_write_with(
-                path,
-                lambda handle: merged.save(
-                    handle, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
-                ),
-            )
-            pages += len(merged.pages)
-        paths.append(path)
+            pages += _write_part(part, path)
+            paths.append(path)
     return paths, pages
+
+
+def _write_part(part: Sequence[WrittenLetter], path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.Pdf.new() as merged, contextlib.ExitStack() as sources:
+        for item in part:
+            letter = sources.enter_context(pikepdf.open(item.path))
+            merged.pages.extend(letter.pages)
+            if len(letter.pages) % 2 == 1:
+                box = letter.pages[-1].mediabox
+                merged.add_blank_page(page_size=(float(box[2] - box[0]), float(box[3] - box[1])))
+                # pikepdf gives the blank page an empty stream marked /FlateDecode, which is not
+                # valid Flate data: Ghostscript and MuPDF report an error on every such page. A
+                # page without /Contents is a valid blank page.
+                del merged.pages[-1].obj.Contents
+        # Straight into the file, not through a buffer of the whole part (twice ~20 MB). The
+        # file's id comes from its content: the same letters give the same print file.
+        atomic_write_with(
+            path,
+            lambda handle: merged.save(
+                handle, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+            ),
+        )
+        return len(merged.pages)

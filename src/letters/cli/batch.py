@@ -97,7 +97,9 @@ from letters.post.tracking import SERVICES, Service
     type=click.Path(file_okay=False, path_type=Path),
     help="Where the batch's BagIt bag goes (default: OUTPUT/archive).",
 )
-@click.option("--no-archive", is_flag=True, help="Write letters only: no bag, no ledger record.")
+@click.option(
+    "--no-archive", is_flag=True, help="Drafts: no bag, no ledger record, no law-firm reference number."
+)
 @click.option(
     "--operator", help="Who runs the batch, for the manifest (default: $LETTERS_OPERATOR or $USER)."
 )

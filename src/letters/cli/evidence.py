@@ -70,7 +70,7 @@ def ledger_verify(db: str | None) -> None:
 @click.argument("account")
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 def history(account: str, db: str | None) -> None:
-    """List every letter sent to ACCOUNT, oldest first."""
+    """List every letter sent to ACCOUNT in the order sent (batch by batch)."""
     from letters.evidence.ledger import Ledger
 
     book = Ledger(db)

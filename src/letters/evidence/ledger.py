@@ -40,7 +40,8 @@ from letters.evidence.chain_events import (
 )
 from letters.evidence.dburl import busy_seconds, first_line, shown_url
 from letters.evidence.identity import check_owner
-from letters.evidence.sqlsafe import create_tables, serialized
+from letters.evidence.readonly import read_only_engine
+from letters.evidence.sqlsafe import create_tables, serialized, sqlite_pragmas
 from letters.evidence.state import state_dir
 
 metadata = MetaData()
@@ -137,15 +138,6 @@ def default_url() -> str:
     return f"sqlite:///{state_dir() / 'ledger.sqlite'}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers work during a batch; synchronous FULL makes every commit survive power loss.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 def _upgrade(conn: Connection) -> None:
     """Columns added since a ledger was created (run under create_tables' lock)."""
     columns = {c["name"] for c in inspect(conn).get_columns("references")}
@@ -174,8 +166,12 @@ class DeliveryEvent:
 class _LedgerCore:
     """One database connection pool; every method is one transaction."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
         self.url = url or default_url()
+        self.read_only = read_only
+        if read_only:
+            self.engine: Engine = read_only_engine(self.url, metadata)
+            return
         if self.url.startswith("sqlite:///"):
             path = Path(self.url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -183,11 +179,11 @@ class _LedgerCore:
         # failing; LETTERS_LEDGER_BUSY_SECONDS changes it (tests of a busy ledger use 1).
         connect_args = {"timeout": busy_seconds()} if self.url.startswith("sqlite") else {}
         try:
-            self.engine: Engine = create_engine(self.url, future=True, connect_args=connect_args)
+            self.engine = create_engine(self.url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise LedgerError(f"cannot open ledger {shown_url(self.url)}: {first_line(exc)}") from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", sqlite_pragmas)
         try:
             create_tables(self.engine, metadata, _upgrade)
         except SQLAlchemyError as exc:
@@ -415,12 +411,9 @@ class _Extras:
         return BatchRecord(**row)
 
     def history(self, account_id: str) -> list[LetterRecord]:
+        """The account's letters in the order they were sent (see _in_order_sent)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(letters_table)
-                .where(letters_table.c.account_id == account_id)
-                .order_by(letters_table.c.letter_date, letters_table.c.letter_id)
-            )
+            rows = conn.execute(_in_order_sent(letters_table.c.account_id == account_id))
             return [LetterRecord(**row._asdict()) for row in rows]
 
     def verify_chain(self) -> list[str]:
@@ -475,14 +468,27 @@ class _Extras:
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                rows = conn.execute(
-                    select(letters_table)
-                    .where(letters_table.c.account_id.in_(chunk))
-                    .order_by(letters_table.c.letter_date)
-                )
+                rows = conn.execute(_in_order_sent(letters_table.c.account_id.in_(chunk)))
                 for row in rows:
                     found.setdefault(row.account_id, []).append(LetterRecord(**row._asdict()))
         return found
+
+
+def _in_order_sent(where: Any) -> Any:
+    """Letter rows in the order they were recorded: by their batch's place in the chain, then by id.
+
+    Not by date: a reminder, a demand and a lawyer's letter sent on one day (three runs) share it,
+    and their ids sort demand < lawyer < reminder. An account has one letter per batch, so the
+    batch's seq orders an account's letters with no column added (existing ledgers need no
+    migration); the id only keeps the order fixed for rows of one batch. A row whose batch is not in
+    the chain (a damaged ledger, which verify_chain names) comes last.
+    """
+    return (
+        select(letters_table)
+        .select_from(letters_table.outerjoin(batches, batches.c.batch_id == letters_table.c.batch_id))
+        .where(where)
+        .order_by(batches.c.seq.asc().nulls_last(), letters_table.c.letter_date, letters_table.c.letter_id)
+    )
 
 
 class Ledger(_Extras, _LedgerCore):

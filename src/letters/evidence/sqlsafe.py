@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -55,3 +56,12 @@ def create_tables(
             if attempt == 4:
                 raise
             time.sleep(0.1 * (attempt + 1))
+
+
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work during a batch; synchronous FULL makes every commit survive power loss.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
