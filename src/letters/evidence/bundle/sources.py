@@ -247,8 +247,9 @@ def listing_pages(pdf: bytes, numbers: Sequence[str]) -> dict[str, tuple[int, ..
 
 
 def _compact(text: str) -> str:
-    # Numbers print grouped ("RR 123 456 785 JP"); the ledger keeps them compact.
-    return re.sub(r"\s+", "", text)
+    # Numbers print grouped ("RR 123 456 785 JP", Japan Post "1234-5678-9013"); the ledger keeps them
+    # compact.
+    return re.sub(r"[\s\-‐]+", "", text)
 
 
 def _deliveries(ledger: Ledger, numbers: dict[str, str]) -> tuple[DeliveryRow, ...]:
