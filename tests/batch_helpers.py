@@ -43,3 +43,18 @@ def recorded_letters(db: str) -> list[str]:
         return sorted(ledger.recorded_letters(ids))
     finally:
         ledger.close()
+
+
+def label_pool(folder: Path, count: int = 20, start: int = 0) -> Path:
+    """A pre-printed label file a mixed batch can draw from: the sender's post office decides the
+    service (Japan Post 12-digit for JP senders, S10 RR…CN for 挂号信, USPS Certified for US)."""
+    from letters.carriers.numbers import make_jp, make_s10, make_usps
+
+    labels = []
+    for n in range(start, start + count):
+        labels.append(make_jp(77700000000 + n).display)
+        labels.append(make_s10("RR", 12345600 + n, "CN").display)
+        labels.append(make_usps(f"9400100000000000{77700 + n:05d}").display)
+    path = folder / f"labels-{start}.txt"
+    path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+    return path

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from letters.batch.archive_step import remove_leftovers
 from letters.evidence import claims
 from letters.evidence.ledger import Ledger
-from tests.batch_helpers import accounts_file
+from tests.batch_helpers import accounts_file, label_pool
 from tests.conftest import JA_ROW, CsvWriter
 
 pytestmark = pytest.mark.slow
@@ -38,8 +38,8 @@ def _render(source: Path, out: Path, db: str) -> list[str]:
         "--silent",
         "--workers",
         "1",
-        "--tracking-range",
-        "RR:12345600:JP",
+        "--tracking-pool",
+        str(label_pool(out.parent)),  # the same labels for every run in a test's folder
     ]
 
 

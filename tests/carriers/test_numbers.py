@@ -558,3 +558,11 @@ def test_jp_check_digit_refuses(first11: str) -> None:
 def test_usps_check_digit_refuses(data: str) -> None:
     with pytest.raises(ValueError, match="must be digits"):
         usps_check_digit(data)
+
+
+def test_compact_number_is_the_ledger_key_for_every_printed_form() -> None:
+    from letters.carriers.numbers import compact_number
+
+    assert compact_number(make_jp(12345678901).display) == "123456789013"
+    assert compact_number("RB 123 456 785 GB") == "RB123456785GB"
+    assert compact_number("") == ""

@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfWriter
 
 from tests.conftest import JA_ROW, SAMPLES, CsvWriter
+from tests.helpers import deliberately_broken
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def test_encrypted_extra_pdf_for_bundle(tmp_path: Path, write_csv: CsvWriter) ->
     writer.encrypt("pw")
     with secret.open("wb") as handle:
         writer.write(handle)
+    deliberately_broken(secret)  # encrypted on purpose: the session's Ghostscript check cannot open it
     result = run(
         [
             "bundle",

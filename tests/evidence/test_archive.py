@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from letters.evidence.archive import verify_archive
 from letters.evidence.ledger import Ledger
-from tests.batch_helpers import accounts_file, recorded_letters, run_cli
+from tests.batch_helpers import accounts_file, label_pool, recorded_letters, run_cli
 from tests.conftest import CsvWriter
 from tests.helpers import deliberately_broken
 
@@ -220,7 +220,7 @@ def test_a_whole_batch_is_reproducible_with_source_date_epoch(tmp_path: Path, wr
     for n in range(2):
         out = tmp_path / f"out{n}"
         db = f"sqlite:///{tmp_path / f'ledger{n}.sqlite'}"
-        args = [*render_args(source, out, db), "--tracking-range", "RR:12345600:JP"]
+        args = [*render_args(source, out, db), "--tracking-pool", str(label_pool(tmp_path))]
         result = run_cli(args, {"SOURCE_DATE_EPOCH": "1795000000"})
         assert result.returncode == 0, result.stderr
         outputs.append(

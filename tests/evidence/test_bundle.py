@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from letters.batch.options import project_root
+from letters.carriers.numbers import make_jp
 from letters.errors import LettersError
 from letters.evidence.bundle.build import BundleResult, build_bundle
 from letters.evidence.bundle.sources import listing_pages
@@ -100,11 +101,14 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     both.write_text(csv_text([JA_ROW, JA_ROW | OTHER_DEBTOR]))
     one = folder / "one.csv"
     one.write_text(csv_text([JA_ROW]))
+    # Japan Post's domestic 書留 labels: 12 digits with the mod-7 check digit.
+    pool = folder / "labels.txt"
+    pool.write_text("".join(make_jp(12345600000 + i).display + "\n" for i in range(3)), encoding="utf-8")
     for source, extra in (
         (both, ["--as-of", "2026-11-23"]),
         (one, ["--as-of", "2026-12-20", "--letter", "lawyer"]),
     ):
-        mail = ["--tracking-range", "RR:12345600:JP", "--archive-dir", str(archive)]
+        mail = ["--tracking-pool", str(pool), "--archive-dir", str(archive)]
         result = run_cli(
             ["render", str(source), "-o", str(folder / "out"), *extra, "--db", db, "--silent", *mail]
         )
@@ -218,7 +222,7 @@ def test_bookmarks_name_each_document_and_open_its_first_page(
         assert row.letter_id in document.title
         assert row.letter_id in text[document.first_page - 1]  # the letter prints its id
     for row, document in zip(rows, mailing, strict=True):
-        assert row.tracking_number in re.sub(r"\s+", "", text[document.first_page - 1])
+        assert row.tracking_number in re.sub(r"[\s-]+", "", text[document.first_page - 1])
     receipt, calls = result.documents[6:8]
     assert "EXTRA-RECEIPT-MARKER" in text[receipt.first_page - 1]
     assert "EXTRA-CALLS-MARKER one" in text[calls.first_page - 1]

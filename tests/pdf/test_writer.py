@@ -227,12 +227,13 @@ def _first_left_word(path: Path) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize(
-    ("lang", "x_mm", "y_mm"), [("ja", 23.0, 14.0), ("zh", 20.0, 45.0), ("en", 22.2, 50.8)]
+    ("lang", "x_mm", "y_mm"), [("ja", 27.0, 16.5), ("zh", 24.0, 49.5), ("en", 26.2, 54.6)]
 )
 def test_address_sits_in_the_envelope_window(
     nine: dict[tuple[str, str], Path], lang: str, x_mm: float, y_mm: float
 ) -> None:
-    # ja: 長形3号 window; zh: DL window (A4); en (US letterhead): #10 window on US Letter. See docs/layout.md.
+    # ja: 長形3号 window; zh: DL window (A4); en (US letterhead): #10 window on US Letter, each 4 mm in
+    # from the window's left edge and clear of its top by the clearance. See docs/layout.md.
     for kind in KINDS:
         x, y = _first_left_word(nine[(lang, kind)])
         assert abs(x - x_mm) < 0.8, (kind, x)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from letters.batch.options import Options
 from letters.batch.results import BatchResult, WrittenLetter
+from letters.carriers.numbers import compact_number
 from letters.compose.canonical import letterhead_identity
 from letters.compose.templates import template_identity
 from letters.decide.policy import Policy
@@ -85,7 +86,7 @@ def archive_batch(
                     }
                     for extra in item.extra_files
                 ],
-                "tracking_number": letter.tracking_number.replace(" ", ""),
+                "tracking_number": compact_number(letter.tracking_number),
                 "qr_payload": item.qr_payload,
                 "created": created,
             }
@@ -151,7 +152,7 @@ def archive_batch(
                 (sha256_file(f) for f in w.extra_files if f.suffix == ".docx" and "_e-naiyo" not in f.name),
                 "",
             ),
-            tracking_number=w.letter.tracking_number.replace(" ", ""),
+            tracking_number=compact_number(w.letter.tracking_number),
             qr_payload=w.qr_payload,
             file=w.path.name,
         )

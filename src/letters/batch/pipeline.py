@@ -95,14 +95,15 @@ def _run(
         letters = [letter for letter in letters if letter.id not in recorded]
         if options.tracking is not None and letters:
             # Numbers are recorded before anything prints: a crash later never frees a used label.
-            letters = assign_tracking(letters, options.tracking, ledger)
+            letters = assign_tracking(letters, options.tracking, ledger, policy)
         letters = add_kind_context(letters, options, result)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
         render_letters(letters, options, outdir, result, progress, workers, policy.signing)
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
-            lists = build_mailing_lists(mailed, plan.as_of, policy.postage)
+            pages = {item.letter.id: item.pages for item in result.written}
+            lists = build_mailing_lists(mailed, plan.as_of, policy.rates, pages)
             batch_id = batch_id_for(plan.as_of, result.written)
             result.mailing_lists = workers.call(write_mailing_lists_job, (lists, outdir, options, batch_id))
         # The workers' last task is done: their memory is freed before the print file is merged.

@@ -219,6 +219,12 @@ def detect_scheme(compact: str) -> Scheme | None:
     return None
 
 
+def compact_number(display: str) -> str:
+    """A printed number in its compact form, as the ledger and delivery reports key it:
+    "1234-5678-9013" → "123456789013", "RB 123 456 785 GB" → "RB123456785GB"; "" stays ""."""
+    return _normalise(display)
+
+
 def parse_tracking(text: str, scheme: str | None = None) -> TrackingNumber:
     """Read a tracking number as typed or printed ("RB 123 456 785 GB", "ＲＢ１２３…", "1234-5678-9013").
 

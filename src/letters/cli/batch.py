@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from letters.batch.options import DEFAULT_NAME_PATTERN, Options
+from letters.carriers.services import SERVICES
 from letters.cli.options import (
     CONTEXT,
     _accounts,
@@ -23,7 +24,6 @@ from letters.cli.options import (
     set_option,
 )
 from letters.intake.sources import Format
-from letters.post.tracking import SERVICES, Service
 
 
 @click.command(context_settings=CONTEXT)
@@ -78,10 +78,10 @@ from letters.post.tracking import SERVICES, Service
 )
 @click.option(
     "--mail-service",
-    type=click.Choice(SERVICES),
-    default="registered",
-    show_default=True,
-    help="How the number is labelled on the letter (一般書留 / 簡易書留 / Certified Mail / EMS).",
+    type=click.Choice(list(SERVICES)),
+    default=None,
+    help="Send every letter by this service (it must be the sender country's carrier's) instead of "
+    "the policy's service per letter kind ([mail_services]).",
 )
 @click.option("--no-qr", is_flag=True, help="Do not print the verification QR code.")
 @click.option(
@@ -164,7 +164,7 @@ def render(
     tracking_column: bool,
     tracking_pool: Path | None,
     tracking_range: str | None,
-    mail_service: Service,
+    mail_service: str | None,
     no_qr: bool,
     qr_pattern: str,
     db: str | None,

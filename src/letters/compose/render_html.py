@@ -74,6 +74,7 @@ class Letter:
     era_dates: bool = False
     tracking_number: str = ""
     tracking_label: str = ""
+    mail_service: str = ""  # key in carriers/services.py SERVICES, set with the tracking number
     qr: str = ""
     # Kind-specific values (validation notice figures, payment-plan schedule) for the template;
     # part of the letter's canonical data, so its hash and QR code cover them.

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from letters.carriers.postage import Postage
+from letters.carriers.rates import DEFAULT_RATES, RateTable
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
+from letters.decide.mail_policy import DEFAULT_MAIL_SERVICES, load_mail_services, load_rates
 from letters.decide.signing_policy import SigningPolicy, load_signing
 from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
-    {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation", "signing"}
+    {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms"}
+    | {"limitation", "signing", "mail_services", "rates"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -61,7 +62,9 @@ class Policy:
             "en-GB": "whitfield-law-london",
         }
     )
-    postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
+    # Sender country → letter kind → mail service (carriers/services.py), and each service's rates.
+    mail_services: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_MAIL_SERVICES)
+    rates: Mapping[str, RateTable] = field(default_factory=lambda: dict(DEFAULT_RATES))
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
     signing: SigningPolicy = field(default_factory=SigningPolicy)  # with `render --sign-with`
     source: str = "built-in defaults"
@@ -93,6 +96,11 @@ def load_policy(path: Path | None) -> Policy:
         raise ConfigError(f"{path}: no such policy file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if "postage" in data:
+        raise ConfigError(
+            f"{path}: [postage.<carrier>] is replaced by [rates.<service>] (postage and fee per service "
+            "and weight step) and [mail_services.<country>] (the service per letter kind); see README.md"
+        )
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}")
@@ -114,7 +122,8 @@ def load_policy(path: Path | None) -> Policy:
         era_dates=era,
         senders=_table(path, "senders", data.get("senders", defaults.senders)),
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
-        postage=_postage(path, data.get("postage", {})),
+        mail_services=load_mail_services(data.get("mail_services", {}), str(path)),
+        rates=load_rates(data.get("rates", {}), str(path)),
         limitation=load_limitation(data.get("limitation", {}), str(path)),
         signing=load_signing(data.get("signing", {}), str(path)),
         source=str(path),
@@ -125,30 +134,6 @@ def _table(path: Path, name: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{path}: [{name}] must map languages (ja, zh, en, en-GB …) to letterhead names")
     return dict(value)
-
-
-def _postage(path: Path, raw: Any) -> dict[str, Postage]:
-    from letters.carriers.table import CARRIERS
-    from letters.intake.parse import parse_amount
-
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: postage must be tables like [postage.japan-post]")
-    rates: dict[str, Postage] = {}
-    for carrier, table in raw.items():
-        if carrier not in CARRIERS:
-            raise ConfigError(f"{path}: [postage.{carrier}]: unknown carrier; use {', '.join(CARRIERS)}")
-        if not isinstance(table, dict) or set(table) != {"currency", "postage", "fee"}:
-            raise ConfigError(f"{path}: [postage.{carrier}] needs exactly currency, postage and fee")
-        currency = str(table["currency"])
-        try:
-            rates[carrier] = Postage(
-                currency,
-                parse_amount(str(table["postage"]), currency),
-                parse_amount(str(table["fee"]), currency),
-            )
-        except ValueError as exc:
-            raise ConfigError(f"{path}: [postage.{carrier}]: {exc}") from None
-    return rates
 
 
 def _stages(path: Path, raw: Any) -> tuple[Stage, ...]:

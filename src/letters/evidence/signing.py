@@ -109,6 +109,8 @@ def sign_pdf(
             fields.append_signature_field(
                 writer, fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=VISIBLE_BOX)
             )
+        else:
+            _blank_field(writer)
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
             md_algorithm="sha256",
@@ -141,3 +143,27 @@ def sign_with_options(options: SigningOptions) -> Callable[[bytes, str], bytes]:
         )
 
     return sign
+
+
+def _blank_field(writer: Any) -> None:
+    """An invisible (zero-size) signature field that has its own blank appearance.
+
+    pyHanko's own invisible field has no appearance stream, and Ghostscript — what print shops'
+    RIPs run — warns "AcroForm field 'Sig' with no AP not implemented" on every such letter. Added in
+    the same incremental update as the signature, so the unsigned letter's bytes stay its prefix.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign import fields
+
+    g: Any = generic  # pyHanko's generic objects are untyped
+    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=(0, 0, 0, 0)))
+    field = writer.root["/AcroForm"]["/Fields"][-1].get_object()
+    blank = g.StreamObject(
+        {
+            g.NameObject("/Type"): g.NameObject("/XObject"),
+            g.NameObject("/Subtype"): g.NameObject("/Form"),
+            g.NameObject("/BBox"): g.ArrayObject([g.NumberObject(0)] * 4),
+        },
+        stream_data=b"q Q\n",  # not empty: an empty stream would be saved as invalid Flate data
+    )
+    field[g.NameObject("/AP")] = g.DictionaryObject({g.NameObject("/N"): writer.add_object(blank)})

@@ -7,7 +7,7 @@ import logging
 import mimetypes
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from letters.errors import RenderError, SetupError
 from letters.pdf.compact_fonts import MIN_EMPTY_SLOTS, compact_fonts
 from letters.pdf.fonts import check_glyphs
 from letters.pdf.weasy import load
+from letters.pdf.windows import check_window
 
 if TYPE_CHECKING:
     from letters.pdf.batch_fonts import BatchFonts
@@ -271,12 +272,15 @@ class PdfWriter:
         created: datetime | None = None,
     ) -> PdfResult:
         """A letter's HTML → PDF bytes; a missing glyph, refused fetch or WeasyPrint warning fails it."""
+        name = f"letter {letter_id}"
         return self.write_document(
             html,
             self.letter_stylesheets(lang, envelope),
             extra=self.font_sheet(lang),
             lang=lang,
-            name=f"letter {letter_id}",
+            name=name,
+            # Measured on the laid-out page, not estimated: the address must show in the window.
+            check=lambda rendered: check_window(rendered.pages[0], envelope, name),
             fields=fields,
             strict=strict,
             pdfa=pdfa,
@@ -297,6 +301,7 @@ class PdfWriter:
         pdfa: bool = False,
         attachment: bytes | None = None,
         created: datetime | None = None,
+        check: Callable[[Any], None] | None = None,
     ) -> PdfResult:
         """Any of our HTML documents (letters, mailing lists) → PDF bytes, with the same safeguards."""
         check_glyphs(html, lang, name, fields)
@@ -312,6 +317,8 @@ class PdfWriter:
                     stylesheets=[*self.stylesheets(stylesheets), *(extra or [])],
                     cache=self.image_cache,
                 )
+                if check is not None:
+                    check(rendered)
                 stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 # Fixed dates (SOURCE_DATE_EPOCH, via `created`) make identical input give identical bytes.
                 rendered.metadata.created = stamp
@@ -335,6 +342,8 @@ class PdfWriter:
                         )
                     ]
                 data = rendered.write_pdf(**options)
+        except RenderError:
+            raise
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"{name}: {cause}") from None

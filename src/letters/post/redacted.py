@@ -6,6 +6,7 @@ import html
 import re
 from pathlib import Path
 
+from letters.carriers.services import SERVICES
 from letters.carriers.table import CARRIERS
 from letters.compose.letterhead import find_letterhead
 from letters.evidence.bundle.redact import RedactionRequest, blank_rows
@@ -13,6 +14,14 @@ from letters.pdf.writer import PdfWriter
 from letters.post.mailing import MailingList, MailItem, mailing_html
 
 _BODY = re.compile(r"<body[^>]*>")
+
+# Lists archived before services were named in the file name were on these services' forms.
+LEGACY_SERVICE = {
+    "japan-post": "jp-ippan-kakitome",
+    "china-post": "cn-guahao",
+    "usps": "us-certified",
+    "royal-mail": "uk-signed-for",
+}
 
 
 def render_redacted(request: RedactionRequest, *, templates_root: Path, letterheads_root: Path) -> bytes:
@@ -27,6 +36,7 @@ def render_redacted(request: RedactionRequest, *, templates_root: Path, letterhe
     )
     mailing = MailingList(
         request.carrier,
+        SERVICES.get(request.service) or SERVICES[LEGACY_SERVICE[request.carrier]],
         lang,
         request.currency,
         request.mailing_date,

@@ -55,6 +55,7 @@ class RedactionRequest:
     placeholder: str  # printed instead of another addressee's name
     note: str  # printed above the list: what this copy is and where the original is
     created: datetime  # fixed, so that the same bag gives the same redacted bytes
+    service: str = ""  # the list's mail service key; "" for lists named before services were
 
 
 RedactMailing = Callable[[RedactionRequest], bytes]
@@ -228,6 +229,7 @@ def redacted_copy(
         placeholder=PLACEHOLDER[lang],
         note=NOTE[lang].format(file=label, sha256=listing.sha256, batch=listing.batch_id),
         created=datetime.combine(listing.mailing_date, time(0), UTC),
+        service=listing.service,
     )
     pdf = redact_mailing(request)
     hits = listing_pages(pdf, sorted(listing.tracking_numbers))

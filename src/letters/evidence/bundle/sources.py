@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import select
 
+from letters.carriers.services import SERVICES
 from letters.carriers.table import CARRIERS
 from letters.errors import LettersError
 from letters.evidence.archive import ArchiveError
@@ -54,6 +55,7 @@ class MailingPages:
     csv: bytes = b""  # the list's archived CSV (verified too): what a redacted copy is made from
     sender_id: str = ""
     batch_id: str = ""
+    service: str = ""  # the mail service's key (carriers/services.py); "" on lists named before services
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _archived_letter(record: LetterRecord, bag: _Bag) -> ArchivedLetter:
     return ArchivedLetter(record, path, pdf, json.loads(raw.decode("utf-8")))
 
 
-# mailing_<carrier>_<sender>_<date>-<batch digest>.pdf (before: without the digest).
+# mailing_<carrier>[_<service>]_<sender>_<date>-<batch digest>.pdf (before: without the digest).
 _MAILING = re.compile(r"mailing_(?P<rest>.+)_(?P<date>[0-9]{8})(?:-[0-9a-f]{12})?\.pdf")
 
 
@@ -243,6 +245,10 @@ def _mailing_pages(bag: _Bag, mailed: Sequence[LetterRecord]) -> list[MailingPag
             "the mailing list CSV",
         )
         sender = match["rest"].removeprefix(f"{carrier}_")
+        # mailing_<carrier>_<service>_<sender>_<batch> since services were named; before, no service.
+        head, _, tail = sender.partition("_")
+        service = head if tail and head in SERVICES and SERVICES[head].carrier == carrier else ""
+        sender = tail if service else sender
         found.append(
             MailingPages(
                 path,
@@ -256,6 +262,7 @@ def _mailing_pages(bag: _Bag, mailed: Sequence[LetterRecord]) -> list[MailingPag
                 csv_data,
                 sender,
                 bag.batch.batch_id,
+                service,
             )
         )
     if missing:
@@ -279,8 +286,9 @@ def listing_pages(pdf: bytes, numbers: Sequence[str]) -> dict[str, tuple[int, ..
 
 
 def _compact(text: str) -> str:
-    # Numbers print grouped ("RR 123 456 785 JP"); the ledger keeps them compact.
-    return re.sub(r"\s+", "", text)
+    # Numbers print grouped ("RR 123 456 785 JP", Japan Post "1234-5678-9013"); the ledger keeps them
+    # compact.
+    return re.sub(r"[\s\-‐]+", "", text)
 
 
 def _deliveries(ledger: Ledger, numbers: dict[str, str]) -> tuple[DeliveryRow, ...]:
