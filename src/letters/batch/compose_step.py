@@ -13,6 +13,7 @@ from letters.batch.options import Options
 from letters.batch.results import BatchResult, FailedLetter, as_of_date, failure_message
 from letters.compose.letterhead import Letterhead, find_letterhead
 from letters.compose.render_html import Letter, safe_name
+from letters.decide.holds import Hold
 from letters.decide.plan import Plan, PlannedLetter, plan_letters
 from letters.decide.policy import Policy
 from letters.errors import ConfigError, LettersError
@@ -27,6 +28,7 @@ def make_plan(
     options: Options,
     policy: Policy,
     history: Mapping[str, Sequence[LetterRecord]] | None = None,
+    holds: Mapping[str, Sequence[Hold]] | None = None,
 ) -> Plan:
     sent = {
         account_id: [(r.kind, date.fromisoformat(r.letter_date)) for r in rows]
@@ -39,6 +41,8 @@ def make_plan(
         force_kind=options.letter_kind,
         force_lang=options.lang,
         history=sent,
+        holds=holds,
+        override_hold=options.override_hold,
     )
 
 

@@ -59,6 +59,7 @@ class Options:
     as_of: date | None = None  # None: today
     letter_kind: str | None = None  # force one kind for every account (--letter)
     lang: str | None = None  # force one language (--lang)
+    override_hold: str | None = None  # send despite holds, for this recorded reason (--override-hold)
     formats: tuple[str, ...] = ("pdf",)
     name_pattern: str = DEFAULT_NAME_PATTERN
     combined: bool = True  # also write one print PDF for the batch (duplex: letters start on odd pages)

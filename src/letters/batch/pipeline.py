@@ -14,7 +14,7 @@ from letters.batch.compose_step import add_kind_context, build_letters, make_pla
 from letters.batch.options import Options
 from letters.batch.print_file import write_combined
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
-from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter
+from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, as_of_date
 from letters.batch.workers import WorkerPool
 from letters.decide.policy import load_policy
 from letters.errors import OutputError
@@ -56,13 +56,15 @@ def _run(
     progress: Progress | None,
     workers: WorkerPool,
 ) -> BatchResult:
+    from letters.batch.holds_step import load_holds, record_hold_overrides
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
     ledger = Ledger(options.db)
     try:
         history = ledger.last_letters(a.account_id for a in records)
-        plan = make_plan(records, options, policy, history)
+        holds = load_holds(ledger, records, options, as_of_date(options))
+        plan = make_plan(records, options, policy, history, holds)
         letters, failed = build_letters(plan, options, policy, ledger)
         result = BatchResult(plan=plan, failed=failed)
         # A letter already in the ledger was sent by an earlier run (e.g. before a crash and a
@@ -86,6 +88,7 @@ def _run(
         result.worker_deaths = workers.deaths
         if not result.written:
             return result
+        record_hold_overrides(ledger, result, options)
         # A single letter is its own print file: no merge, and no PDF library to import for it.
         # 内容証明 sheets are printed single-sided, each copy on its own: not in the duplex print file.
         printable = [item for item in result.written if item.letter.naiyo is None]

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from letters.batch.options import DEFAULT_NAME_PATTERN, Options
+from letters.cli.holds import override_hold_option
 from letters.cli.options import (
     CONTEXT,
     _accounts,
@@ -132,6 +133,7 @@ from letters.post.tracking import SERVICES, Service
     help="Render processes (default: the cores this process may use, container CPU limits included).",
 )
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@override_hold_option
 def render(
     file: str | None,
     outdir: Path,
@@ -167,6 +169,7 @@ def render(
     dispute_url: str,
     workers: int | None,
     silent: bool,
+    override_hold: str | None,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
     from letters.batch.pipeline import run_batch
@@ -214,6 +217,7 @@ def render(
         archive=not no_archive,
         archive_dir=archive_dir,
         operator=operator,
+        override_hold=override_hold,
     )
     if workers is not None:
         options = replace(options, workers=workers)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from letters.decide.holds import Hold, blocking_hold, column_hold
 from letters.decide.policy import Policy
 from letters.intake.accounts import Account
 
@@ -21,6 +22,8 @@ class PlannedLetter:
     letter_date: date
     pay_by: date
     reason: str
+    overridden: tuple[Hold, ...] = ()  # holds this letter goes out despite (--override-hold)
+    override_why: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,56 +53,112 @@ def plan_letters(
     force_kind: str | None = None,
     force_lang: str | None = None,
     history: Mapping[str, Sequence[tuple[str, date]]] | None = None,
+    holds: Mapping[str, Sequence[Hold]] | None = None,
+    override_hold: str | None = None,
 ) -> Plan:
     """Apply the policy's stages to each account; ``force_kind`` overrides the stage for all.
 
     ``history`` (account id → letters sent, as (kind, date)) makes escalation continue from the
     last kind sent and skips an account that got the same kind within the policy's cool-down.
+    ``holds`` (account id → holds from the ledger) and the accounts file's hold/status column
+    skip an account whose hold does not allow the letter's kind, even a forced one, unless
+    ``override_hold`` gives the operator's reason for sending it anyway.
     """
     letters: list[PlannedLetter] = []
     skipped: list[Skipped] = []
-    pay_by = as_of + timedelta(days=policy.pay_within_days)
     for account in accounts:
-        days = (as_of - account.due_date).days
-        lang = force_lang or account.language
-        if force_kind is not None:
-            reason = f"{days} days past due; {force_kind} chosen with --letter"
-            letters.append(PlannedLetter(account, force_kind, lang, days, as_of, pay_by, reason))
+        chosen = _choose(account, policy, as_of, force_kind, force_lang, history or {})
+        if isinstance(chosen, Skipped):
+            skipped.append(chosen)
             continue
-        if days <= 0:
-            when = "today" if days == 0 else f"in {-days} days"
+        on_hold = [*(holds or {}).get(account.account_id, ())]
+        from_file = column_hold(account, as_of)
+        if from_file is not None:
+            on_hold.append(from_file)
+        blocking = [
+            h for h in on_hold if blocking_hold([h], chosen.kind, as_of, policy.hold_rules) is not None
+        ]
+        if blocking and override_hold is None:
+            first = blocking[0]
+            rule = policy.hold_rules[first.reason]
+            allowed = ", ".join(rule.allowed) or "no letter"
             skipped.append(
-                Skipped(account, days, f"not overdue: due {when} ({account.due_date.isoformat()})")
+                Skipped(
+                    account,
+                    chosen.days_past_due,
+                    f"on hold: {first.describe()}; a {first.reason} hold allows {allowed} "
+                    f"({rule.source}); {chosen.kind} not sent",
+                )
             )
             continue
-        stage = policy.stage_for(days)
-        if stage is None:
-            skipped.append(Skipped(account, days, f"{days} days past due: no stage of the policy covers it"))
-            continue
-        upper = f"{stage.max_days}" if stage.max_days is not None else "∞"
-        kind = stage.kind
-        reason = f"{days} days past due: stage {stage.min_days}–{upper} days → {stage.kind}"
-        sent = [item for item in (history or {}).get(account.account_id, ()) if item[0] in ESCALATION]
-        if sent:
-            last_kind, last_date = max(sent, key=lambda item: (item[1], ESCALATION.index(item[0])))
-            since = (as_of - last_date).days
-            if since < policy.cooldown_days and _rank(kind) <= _rank(last_kind):
-                skipped.append(
-                    Skipped(
-                        account,
-                        days,
-                        f"cool-down: {last_kind} sent on {last_date.isoformat()} ({since} days ago; "
-                        f"cool-down {policy.cooldown_days} days)",
-                    )
-                )
-                continue
-            if since >= policy.cooldown_days:
-                following = ESCALATION[min(_rank(last_kind) + 1, len(ESCALATION) - 1)]
-                if _rank(following) > _rank(kind):
-                    kind = following
-                    reason += f"; escalated to {kind} after {last_kind} on {last_date.isoformat()}"
-        letters.append(PlannedLetter(account, kind, lang, days, as_of, pay_by, reason))
+        if blocking:
+            reasons = ", ".join(h.reason for h in blocking)
+            chosen = PlannedLetter(
+                account,
+                chosen.kind,
+                chosen.lang,
+                chosen.days_past_due,
+                chosen.letter_date,
+                chosen.pay_by,
+                f"{chosen.reason}; {reasons} hold overridden: {override_hold}",
+                tuple(blocking),
+                override_hold or "",
+            )
+        letters.append(chosen)
     return Plan(as_of, tuple(letters), tuple(skipped))
+
+
+def _choose(
+    account: Account,
+    policy: Policy,
+    as_of: date,
+    force_kind: str | None,
+    force_lang: str | None,
+    history: Mapping[str, Sequence[tuple[str, date]]],
+) -> PlannedLetter | Skipped:
+    """The letter the stages (or --letter) give one account before holds, or why it gets none."""
+    pay_by = as_of + timedelta(days=policy.pay_within_days)
+    days = (as_of - account.due_date).days
+    lang = force_lang or account.language
+    floor = policy.minimum_balance.get(account.currency)
+    if account.total <= 0:
+        return Skipped(account, days, f"nothing owed: balance {account.currency} {account.total}")
+    if floor is not None and account.total < floor:
+        return Skipped(
+            account,
+            days,
+            f"balance {account.currency} {account.total} is below the policy's minimum "
+            f"{account.currency} {floor}",
+        )
+    if force_kind is not None:
+        reason = f"{days} days past due; {force_kind} chosen with --letter"
+        return PlannedLetter(account, force_kind, lang, days, as_of, pay_by, reason)
+    if days <= 0:
+        when = "today" if days == 0 else f"in {-days} days"
+        return Skipped(account, days, f"not overdue: due {when} ({account.due_date.isoformat()})")
+    stage = policy.stage_for(days)
+    if stage is None:
+        return Skipped(account, days, f"{days} days past due: no stage of the policy covers it")
+    upper = f"{stage.max_days}" if stage.max_days is not None else "∞"
+    kind = stage.kind
+    reason = f"{days} days past due: stage {stage.min_days}–{upper} days → {stage.kind}"
+    sent = [item for item in history.get(account.account_id, ()) if item[0] in ESCALATION]
+    if sent:
+        last_kind, last_date = max(sent, key=lambda item: (item[1], ESCALATION.index(item[0])))
+        since = (as_of - last_date).days
+        if since < policy.cooldown_days and _rank(kind) <= _rank(last_kind):
+            return Skipped(
+                account,
+                days,
+                f"cool-down: {last_kind} sent on {last_date.isoformat()} ({since} days ago; "
+                f"cool-down {policy.cooldown_days} days)",
+            )
+        if since >= policy.cooldown_days:
+            following = ESCALATION[min(_rank(last_kind) + 1, len(ESCALATION) - 1)]
+            if _rank(following) > _rank(kind):
+                kind = following
+                reason += f"; escalated to {kind} after {last_kind} on {last_date.isoformat()}"
+    return PlannedLetter(account, kind, lang, days, as_of, pay_by, reason)
 
 
 def _rank(kind: str) -> int:

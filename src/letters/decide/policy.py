@@ -5,10 +5,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from letters.carriers.postage import Postage
+from letters.decide.holds import DEFAULT_RULES, HoldRule
+from letters.decide.holds import load_rules as load_hold_rules
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
@@ -16,7 +19,7 @@ from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation"}
+    | {"limitation", "holds", "minimum_balance"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -62,6 +65,11 @@ class Policy:
     )
     postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
+    # Hold reason → the letter kinds it still allows, each with its source (decide/holds.py).
+    hold_rules: Mapping[str, HoldRule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    # Currency → the smallest balance worth a letter; below it the account is skipped. A balance
+    # of zero or less never gets a letter, whatever the table says.
+    minimum_balance: Mapping[str, Decimal] = field(default_factory=dict)
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -114,6 +122,8 @@ def load_policy(path: Path | None) -> Policy:
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
         postage=_postage(path, data.get("postage", {})),
         limitation=load_limitation(data.get("limitation", {}), str(path)),
+        hold_rules=load_hold_rules(data.get("holds", {}), str(path)),
+        minimum_balance=_minimum_balance(path, data.get("minimum_balance", {})),
         source=str(path),
     )
 
@@ -122,6 +132,25 @@ def _table(path: Path, name: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{path}: [{name}] must map languages (ja, zh, en, en-GB …) to letterhead names")
     return dict(value)
+
+
+def _minimum_balance(path: Path, raw: Any) -> dict[str, Decimal]:
+    from letters.intake.parse import known_currency, parse_amount
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: minimum_balance must be a table of currency = amount")
+    table: dict[str, Decimal] = {}
+    for currency, amount in raw.items():
+        if not known_currency(currency):
+            raise ConfigError(f"{path}: [minimum_balance]: unknown currency {currency!r}")
+        if isinstance(amount, float):
+            # TOML floats are binary: 0.1 is not 0.1. Amounts are written as strings or integers.
+            raise ConfigError(f'{path}: [minimum_balance] {currency}: write the amount as "{amount}"')
+        try:
+            table[currency] = parse_amount(str(amount), currency)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [minimum_balance] {currency}: {exc}") from None
+    return table
 
 
 def _postage(path: Path, raw: Any) -> dict[str, Postage]:
