@@ -14,7 +14,7 @@ ONE_OFF = [
     "--set", "currency=USD", "--set", "due_date=2026-10-01", "--set", "contract_number=C-1",
     "--set", "contract_date=2025-01-01", "--set", "period_start=2026-09-01", "--set", "period_end=2026-09-30",
     "--set", "country=US", "--set", "postal_code=10001", "--set", "region=NY", "--set", "city=New York",
-    "--set", "address_line1=350 Fifth Avenue", "--set", "language=en",
+    "--set", "address_line1=350 Fifth Avenue", "--set", "language=en", "--set", "debtor_type=organisation",
 ]  # fmt: skip
 
 
@@ -60,14 +60,16 @@ def test_hold_usage_errors(tmp_path: Path) -> None:
 
 def test_plan_skips_held_account_with_its_reason_and_override(tmp_path: Path, write_csv: CsvWriter) -> None:
     db = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    rows = [EN_ROW | {"status": ""}, EN_ROW | {"account_id": "EN-2", "status": "active"}]
-    path = write_csv([*rows, EN_ROW | {"account_id": "EN-3", "status": "cease"}])
+    en = EN_ROW | {"creditor": "Empire Harbor Bank"}
+    rows = [en | {"status": ""}, en | {"account_id": "EN-2", "status": "active"}]
+    path = write_csv([*rows, en | {"account_id": "EN-3", "status": "cease"}])
     run("hold", EN_ROW["account_id"], "--reason", "attorney", "--note", "Smith & Co", "--db", db)
-    for letter in ([], ["--letter", "demand"]):
+    for letter, expected in (([], "validation-notice"), (["--letter", "demand"], "-")):
         out = run("plan", str(path), "--as-of", "2026-11-23", "--db", db, *letter)
         assert out.exit_code == 0, out.output
         lines = {line.split("\t")[0]: line for line in out.stdout.splitlines()[1:]}
-        assert lines["EN-2"].split("\t")[2] != "-"
+        # EN-2 (a US consumer, no hold) gets the validation notice first, and no forced demand
+        assert lines["EN-2"].split("\t")[2] == expected
         assert "\t-\ton hold: attorney hold since" in lines[EN_ROW["account_id"]]
         assert "(Smith & Co)" in lines[EN_ROW["account_id"]] and "§1692c(a)(2)" in lines[EN_ROW["account_id"]]
         assert "on hold: cease hold since 2026-11-23" in lines["EN-3"]
@@ -75,6 +77,7 @@ def test_plan_skips_held_account_with_its_reason_and_override(tmp_path: Path, wr
     out = run("plan", str(path), "--as-of", "2026-11-23", "--db", db, "--override-hold", "lawyer agreed")
     assert out.stdout.startswith("as of 2026-11-23: 3 letters, 0 skipped")
     assert "attorney hold overridden: lawyer agreed" in out.stdout
+    assert out.stdout.count("\tvalidation-notice\t") == 3
 
 
 def test_render_one_off_on_hold_then_overridden_and_recorded(tmp_path: Path) -> None:

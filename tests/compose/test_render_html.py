@@ -16,7 +16,7 @@ from letters.compose.render_html import Letter, render_html, safe_name
 from letters.decide.policy import Policy
 from letters.errors import TemplateError
 from tests.conftest import ROOT
-from tests.helpers import make_account
+from tests.helpers import make_account, notice_sent
 
 AS_OF = date(2026, 11, 23)
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -27,7 +27,9 @@ def letter_for(lang: str, kind: str, **changes: object) -> Letter:
     account = make_account(lang, **changes)
     options = Options(as_of=AS_OF, letter_kind=kind)
     policy = Policy()
-    letters, failed = build_letters(make_plan([account], options, policy), options, policy)
+    letters, failed = build_letters(
+        make_plan([account], options, policy, notice_sent(account.account_id)), options, policy
+    )
     assert failed == []
     return letters[0]
 

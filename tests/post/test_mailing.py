@@ -98,7 +98,9 @@ def test_default_rates_are_exact_decimals() -> None:
 
 @pytest.mark.slow
 def test_batch_with_tracking_writes_lists_and_decodable_qr(tmp_path: Path) -> None:
-    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(2)] + [make_account("en")]
+    # the en debtor is a business: a US consumer's first letter would have to be the validation notice
+    business = make_account("en", debtor_type="organisation", debtor_name="Doe Trading LLC", gender="")
+    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(2)] + [business]
     options = Options(
         outdir=tmp_path / "out",
         as_of=AS_OF,

@@ -80,7 +80,7 @@ class Options:
     installments: int | None = None  # payment-plan letters: number of installments
     first_due: date | None = None  # payment-plan: first installment (default: the pay-by date)
     every: str = "monthly"  # payment-plan: monthly, biweekly or weekly
-    validation_days: int = 35  # validation notice: period end = letter date + this
+    validation_days: int | None = None  # validation notice: end no earlier than letter date + this
     spanish: bool = True  # validation notice: the Spanish-language offer line
     dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
 

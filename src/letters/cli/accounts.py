@@ -72,7 +72,8 @@ def plan(
     db: str | None,
     override_hold: str | None,
 ) -> None:
-    """Show which letter each account in FILE gets, and why (or why it gets none)."""
+    """Show which letter each account in FILE gets and why, the balance and the pay-by date (moved
+    to a business day in the debtor's country, naming the calendar), or why it gets none."""
     from letters.batch.pipeline import make_plan
     from letters.evidence.holds import active_holds
     from letters.evidence.ledger import Ledger
@@ -91,7 +92,11 @@ def plan(
         f"as of {result.as_of.isoformat()}: {len(result.letters)} letters, {len(result.skipped)} skipped"
     )
     for planned in result.letters:
-        click.echo(f"{planned.account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}")
+        account = planned.account
+        click.echo(
+            f"{account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}"
+            f"\towed {account.currency} {account.total:,}\tpay by {planned.pay_by_note or planned.pay_by}"
+        )
     for skipped in result.skipped:
         click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")
     rules = load_policy(policy).limitation

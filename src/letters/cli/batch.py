@@ -120,9 +120,9 @@ from letters.post.tracking import SERVICES, Service
 @click.option(
     "--validation-days",
     type=click.IntRange(30, 365),
-    default=35,
-    show_default=True,
-    help="validation-notice: the validation period ends this many days after the letter date.",
+    default=None,
+    help="validation-notice: end the period no earlier than this many days after the letter date "
+    "(default: 30 days after receipt, assumed 5 business days after the letter date, Reg F).",
 )
 @click.option("--no-spanish", is_flag=True, help="validation-notice: leave out the Spanish-language offer.")
 @click.option("--dispute-url", default="", help="validation-notice: where the consumer can dispute online.")
@@ -164,7 +164,7 @@ def render(
     installments: int | None,
     first_due: date | None,
     every: str,
-    validation_days: int,
+    validation_days: int | None,
     no_spanish: bool,
     dispute_url: str,
     workers: int | None,

@@ -59,6 +59,7 @@ class LetterView:
     tracking_number: str  # filled by the registered-mail stage; empty when not sent registered
     tracking_label: str
     qr: str  # data: URL of the verification QR code, or empty
+    validation_end: dt.date | None = None  # US: the validation period the letter opens or falls in
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
             tracking_number=letter.tracking_number,
             tracking_label=letter.tracking_label,
             qr=letter.qr,
+            validation_end=planned.validation_end,
         ),
         "sender": sender,
         "client": client,

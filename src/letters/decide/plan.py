@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from letters.decide.business_days import CalendarError, calendar_key, next_business_day
 from letters.decide.holds import Hold, blocking_hold, column_hold
 from letters.decide.policy import Policy
+from letters.decide.us_first_contact import first_contact
 from letters.intake.accounts import Account
 
 
@@ -24,6 +26,9 @@ class PlannedLetter:
     reason: str
     overridden: tuple[Hold, ...] = ()  # holds this letter goes out despite (--override-hold)
     override_why: str = ""
+    validation_end: date | None = None  # US: the validation period this letter opens or falls in
+    us_consumer: bool = False  # a US debt collector's letter to a consumer (FDCPA applies)
+    pay_by_note: str = ""  # which calendar set the pay-by date, and what it moved past
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def plan_letters(
     history: Mapping[str, Sequence[tuple[str, date]]] | None = None,
     holds: Mapping[str, Sequence[Hold]] | None = None,
     override_hold: str | None = None,
+    us_first_contact: frozenset[str] = frozenset(),
 ) -> Plan:
     """Apply the policy's stages to each account; ``force_kind`` overrides the stage for all.
 
@@ -62,7 +68,9 @@ def plan_letters(
     last kind sent and skips an account that got the same kind within the policy's cool-down.
     ``holds`` (account id → holds from the ledger) and the accounts file's hold/status column
     skip an account whose hold does not allow the letter's kind, even a forced one, unless
-    ``override_hold`` gives the operator's reason for sending it anyway.
+    ``override_hold`` gives the operator's reason for sending it anyway. Accounts in
+    ``us_first_contact`` (a US debt collector writing to a consumer) get the validation notice
+    first and nothing that overshadows its period (decide/us_first_contact.py).
     """
     letters: list[PlannedLetter] = []
     skipped: list[Skipped] = []
@@ -71,6 +79,22 @@ def plan_letters(
         if isinstance(chosen, Skipped):
             skipped.append(chosen)
             continue
+        refused: Skipped | None = None
+        if account.account_id in us_first_contact:
+            sent = (history or {}).get(account.account_id, ())
+            contact = first_contact(chosen.kind, force_kind is not None, sent, as_of, chosen.pay_by)
+            if contact.kind is None:
+                # Shown unless a hold also stops the letter: the hold is the weightier reason.
+                refused = Skipped(account, chosen.days_past_due, contact.note)
+            else:
+                chosen = replace(
+                    chosen,
+                    kind=contact.kind,
+                    reason=chosen.reason + contact.note,
+                    pay_by=contact.pay_by,
+                    validation_end=contact.validation_end,
+                    us_consumer=True,
+                )
         on_hold = [*(holds or {}).get(account.account_id, ())]
         from_file = column_hold(account, as_of)
         if from_file is not None:
@@ -91,21 +115,38 @@ def plan_letters(
                 )
             )
             continue
+        if refused is not None:  # an override lifts holds, never the US first-contact rules
+            skipped.append(refused)
+            continue
         if blocking:
             reasons = ", ".join(h.reason for h in blocking)
-            chosen = PlannedLetter(
-                account,
-                chosen.kind,
-                chosen.lang,
-                chosen.days_past_due,
-                chosen.letter_date,
-                chosen.pay_by,
-                f"{chosen.reason}; {reasons} hold overridden: {override_hold}",
-                tuple(blocking),
-                override_hold or "",
+            chosen = replace(
+                chosen,
+                reason=f"{chosen.reason}; {reasons} hold overridden: {override_hold}",
+                overridden=tuple(blocking),
+                override_why=override_hold or "",
             )
-        letters.append(chosen)
+        dated = _on_business_day(chosen)
+        if isinstance(dated, Skipped):
+            skipped.append(dated)
+        else:
+            letters.append(dated)
     return Plan(as_of, tuple(letters), tuple(skipped))
+
+
+def _on_business_day(planned: PlannedLetter) -> PlannedLetter | Skipped:
+    """The pay-by date moved to the next business day in the debtor's country (民法142条, 民法典
+    203条 and banking practice); a year the calendar does not know skips the letter, naming it."""
+    address = planned.account.address
+    try:
+        key = calendar_key(address.country, planned.account.jurisdiction)
+    except CalendarError as exc:
+        return replace(planned, pay_by_note=f"{planned.pay_by.isoformat()} (not moved: {exc})")
+    try:
+        moved = next_business_day(planned.pay_by, key)
+    except CalendarError as exc:
+        return Skipped(planned.account, planned.days_past_due, f"pay-by date: {exc}")
+    return replace(planned, pay_by=moved.day, pay_by_note=moved.describe())
 
 
 def _choose(
