@@ -146,3 +146,20 @@ def test_a_collector_letter_without_a_creditor_is_refused(kind: str) -> None:
     company = replace(nameless, debtor_type="organisation")
     plan = plan_letters([company], Policy(), AS_OF, force_kind=kind)
     assert build_letters(plan, options, Policy())[1] == []
+
+
+def test_a_reminder_in_the_period_says_the_rights_stand() -> None:
+    from letters.batch.compose_step import build_letters
+    from letters.compose.render_html import render_html
+    from tests.conftest import ROOT
+
+    history = {"EN-0001": [("validation-notice", date(2026, 11, 16))]}
+    options = Options(as_of=AS_OF)
+    plan = plan_letters([consumer(10)], Policy(), AS_OF, history=history, us_first_contact=US)
+    (letter,), _ = build_letters(plan, options, Policy())
+    text = " ".join(render_html(letter, ROOT / "templates").html.split())
+    assert "This letter does not change your rights described in our validation notice." in text
+    assert "until December 23, 2026" in text and "by December 24, 2026" in text
+    later = plan_letters([consumer(10)], Policy(), date(2026, 12, 24), history=history, us_first_contact=US)
+    (after,), _ = build_letters(later, Options(as_of=date(2026, 12, 24)), Policy())
+    assert "validation notice" not in render_html(after, ROOT / "templates").html
