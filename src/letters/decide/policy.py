@@ -12,6 +12,8 @@ from typing import Any
 from letters.carriers.postage import Postage
 from letters.decide.holds import DEFAULT_RULES, HoldRule
 from letters.decide.holds import load_rules as load_hold_rules
+from letters.decide.interest import InterestSettings
+from letters.decide.interest import load_settings as load_interest
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
@@ -19,7 +21,7 @@ from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation", "holds", "minimum_balance"}
+    | {"limitation", "holds", "minimum_balance", "interest"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -70,6 +72,7 @@ class Policy:
     # Currency → the smallest balance worth a letter; below it the account is skipped. A balance
     # of zero or less never gets a letter, whatever the table says.
     minimum_balance: Mapping[str, Decimal] = field(default_factory=dict)
+    interest: InterestSettings = field(default_factory=InterestSettings)  # decide/interest.py
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -124,6 +127,7 @@ def load_policy(path: Path | None) -> Policy:
         limitation=load_limitation(data.get("limitation", {}), str(path)),
         hold_rules=load_hold_rules(data.get("holds", {}), str(path)),
         minimum_balance=_minimum_balance(path, data.get("minimum_balance", {})),
+        interest=load_interest(data.get("interest", {}), str(path)),
         source=str(path),
     )
 
