@@ -28,7 +28,9 @@ def letter_for(
     options = Options(as_of=as_of, letter_kind=kind, era_dates=era)
     policy = Policy()
     letters, failed = build_letters(
-        make_plan([account], options, policy, notice_sent(account.account_id)), options, policy
+        make_plan([account], options, policy, notice_sent(account.account_id) if lang == "en" else None),
+        options,
+        policy,
     )
     assert failed == []
     return letters[0]

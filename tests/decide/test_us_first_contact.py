@@ -162,4 +162,4 @@ def test_a_reminder_in_the_period_says_the_rights_stand() -> None:
     assert "until December 23, 2026" in text and "by December 24, 2026" in text
     later = plan_letters([consumer(10)], Policy(), date(2026, 12, 24), history=history, us_first_contact=US)
     (after,), _ = build_letters(later, Options(as_of=date(2026, 12, 24)), Policy())
-    assert "validation notice" not in render_html(after, ROOT / "templates").html
+    assert "does not change your rights" not in render_html(after, ROOT / "templates").html

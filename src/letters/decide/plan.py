@@ -29,6 +29,7 @@ class PlannedLetter:
     validation_end: date | None = None  # US: the validation period this letter opens or falls in
     us_consumer: bool = False  # a US debt collector's letter to a consumer (FDCPA applies)
     pay_by_note: str = ""  # which calendar set the pay-by date, and what it moved past
+    earlier: tuple[tuple[str, date], ...] = ()  # (kind, date) of the letters sent before, from the ledger
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ def plan_letters(
                 overridden=tuple(blocking),
                 override_why=override_hold or "",
             )
+        before = (history or {}).get(account.account_id, ())
+        chosen = replace(
+            chosen, earlier=tuple(sorted((i for i in before if i[1] <= as_of), key=lambda i: i[1]))
+        )
         dated = _on_business_day(chosen)
         if isinstance(dated, Skipped):
             skipped.append(dated)
