@@ -366,6 +366,15 @@ def _timeline(
         if row.note:
             text += f" — {row.note}"
         events.append((row.event_date, 2, text, deliveries_number))
+    for override in evidence.overrides:
+        if override.letter_id in letter_numbers:
+            text = t["override"].format(
+                letter_id=override.letter_id,
+                holds=override.holds,
+                operator=override.operator,
+                why=override.why,
+            )
+            events.append((override.recorded_at.date(), 0, text, letter_numbers[override.letter_id]))
     ordered = sorted(enumerate(events), key=lambda item: (item[1][0], item[1][1], item[0]))
     return [
         TimelineEntry(format_date(day, lang), text, t["see"].format(n=see))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from letters.carriers.table import CARRIERS
 from letters.errors import LettersError
 from letters.evidence.archive import ArchiveError
+from letters.evidence.holds import Override, overrides_for
 from letters.evidence.ledger import (
     BatchRecord,
     Ledger,
@@ -69,6 +70,7 @@ class AccountEvidence:
     mailing: tuple[MailingPages, ...]  # in the order of the letters they list
     deliveries: tuple[DeliveryRow, ...]  # by date
     batches: tuple[BatchRecord, ...]  # the ledger batches the letters belong to, in chain order
+    overrides: tuple[Override, ...] = ()  # letters sent despite a hold (--override-hold), by date
 
 
 def collect_evidence(account_id: str, ledger: Ledger, archive_dirs: Sequence[Path]) -> AccountEvidence:
@@ -88,7 +90,10 @@ def collect_evidence(account_id: str, ledger: Ledger, archive_dirs: Sequence[Pat
             mailing.extend(_mailing_pages(bag, mailed))
     numbers = {r.tracking_number: r.letter_id for r in records if r.tracking_number}
     batches = tuple(sorted((bag.batch for bag in bags.values()), key=lambda b: b.seq))
-    return AccountEvidence(account_id, letters, tuple(mailing), _deliveries(ledger, numbers), batches)
+    overrides = tuple(overrides_for(ledger, account_id))
+    return AccountEvidence(
+        account_id, letters, tuple(mailing), _deliveries(ledger, numbers), batches, overrides
+    )
 
 
 @dataclass(frozen=True)
