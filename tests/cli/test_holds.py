@@ -112,3 +112,23 @@ def test_render_records_the_status_column_as_a_hold(tmp_path: Path, write_csv: C
     assert "[accounts file, status column]" in listed
     run("render", str(path), "--silent", "--db", db, "--as-of", "2026-11-23", "-o", str(tmp_path / "o"))
     assert len(run("holds", "--db", db).stdout.splitlines()) == 1  # not imported twice
+
+
+def test_a_payment_plan_letter_holds_the_account_until_the_first_due_date_plus_grace(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    from tests.conftest import JA_ROW
+
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    path = write_csv([JA_ROW])
+    out = run("render", str(path), "--silent", "--db", db, "--as-of", "2026-11-23", "-o", str(tmp_path / "o"),
+              "--letter", "payment-plan", "--installments", "3", "--operator", "fay")  # fmt: skip
+    assert out.exit_code == 0, out.output
+    # first installment = the pay-by date, 7 December 2026; the policy's grace: 7 days
+    listed = run("holds", "--db", db).stdout
+    assert "JA-0001\tplan hold since 2026-11-23 until 2026-12-14 by fay" in listed
+    assert "first installment due 2026-12-07" in listed and "[payment-plan letter]" in listed
+    during = run("plan", str(path), "--as-of", "2026-12-14", "--db", db).stdout
+    assert "JA-0001\tja\t-\ton hold: plan hold since 2026-11-23 until 2026-12-14" in during
+    after = run("plan", str(path), "--as-of", "2026-12-15", "--db", db).stdout
+    assert after.splitlines()[1].startswith("JA-0001\tja\tlawyer\t")

@@ -146,3 +146,13 @@ def test_policy_can_let_a_kind_through_a_hold(tmp_path: Path) -> None:
     assert policy.hold_rules["dispute"] == DEFAULT_RULES["dispute"]
     plan = plan_letters([overdue()], policy, AS_OF, force_kind="lawyer", holds=held("attorney"))
     assert [p.kind for p in plan.letters] == ["lawyer"]
+
+
+def test_plan_grace_days_in_the_policy(tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text("plan_grace_days = 10\n", encoding="utf-8")
+    assert load_policy(path).plan_grace_days == 10
+    assert Policy().plan_grace_days == 7
+    path.write_text("plan_grace_days = 91\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="plan_grace_days must be a whole number of days from 0 to 90"):
+        load_policy(path)

@@ -62,3 +62,30 @@ def record_hold_overrides(ledger: Ledger, result: BatchResult, options: Options)
         if item.letter.planned.overridden
     ]
     record_overrides(ledger, rows)
+
+
+def record_plan_holds(ledger: Ledger, result: BatchResult, options: Options, grace_days: int) -> list[Hold]:
+    """A ``plan`` hold for each account that was sent a payment-plan letter, until its first
+    installment's due date + the policy's grace days: no demand while the plan is being kept."""
+    from datetime import timedelta
+
+    operator = operator_of(options)
+    placed: list[Hold] = []
+    for item in result.written:
+        letter = item.letter
+        plan = letter.extra_context.get("plan")
+        if letter.planned.kind != "payment-plan" or plan is None:
+            continue
+        until = plan.first_due + timedelta(days=grace_days)
+        hold = Hold(
+            letter.account.account_id,
+            "plan",
+            letter.planned.letter_date,
+            until,
+            f"payment plan {letter.id}: first installment due {plan.first_due.isoformat()}",
+            operator,
+            "payment-plan letter",
+        )
+        place_hold(ledger, hold)
+        placed.append(hold)
+    return placed

@@ -56,7 +56,7 @@ def _run(
     progress: Progress | None,
     workers: WorkerPool,
 ) -> BatchResult:
-    from letters.batch.holds_step import load_holds, record_hold_overrides
+    from letters.batch.holds_step import load_holds, record_hold_overrides, record_plan_holds
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
@@ -89,6 +89,8 @@ def _run(
         if not result.written:
             return result
         record_hold_overrides(ledger, result, options)
+        if options.archive:  # a real batch, not a preview
+            record_plan_holds(ledger, result, options, policy.plan_grace_days)
         # A single letter is its own print file: no merge, and no PDF library to import for it.
         # 内容証明 sheets are printed single-sided, each copy on its own: not in the duplex print file.
         printable = [item for item in result.written if item.letter.naiyo is None]

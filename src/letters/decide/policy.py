@@ -21,7 +21,7 @@ from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation", "holds", "minimum_balance", "interest"}
+    | {"limitation", "holds", "minimum_balance", "interest", "plan_grace_days"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -73,6 +73,9 @@ class Policy:
     # of zero or less never gets a letter, whatever the table says.
     minimum_balance: Mapping[str, Decimal] = field(default_factory=dict)
     interest: InterestSettings = field(default_factory=InterestSettings)  # decide/interest.py
+    # A payment-plan letter puts the account on a ``plan`` hold until its first installment's due
+    # date + this many days, so no demand goes out while the debtor is keeping to the plan.
+    plan_grace_days: int = 7
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -113,6 +116,9 @@ def load_policy(path: Path | None) -> Policy:
     cooldown = data.get("cooldown_days", defaults.cooldown_days)
     if not isinstance(cooldown, int) or isinstance(cooldown, bool) or not 0 <= cooldown <= 365:
         raise ConfigError(f"{path}: cooldown_days must be a whole number of days from 0 to 365")
+    grace = data.get("plan_grace_days", defaults.plan_grace_days)
+    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 90:
+        raise ConfigError(f"{path}: plan_grace_days must be a whole number of days from 0 to 90")
     era = data.get("era_dates", defaults.era_dates)
     if not isinstance(era, bool):
         raise ConfigError(f"{path}: era_dates must be true or false")
@@ -128,6 +134,7 @@ def load_policy(path: Path | None) -> Policy:
         hold_rules=load_hold_rules(data.get("holds", {}), str(path)),
         minimum_balance=_minimum_balance(path, data.get("minimum_balance", {})),
         interest=load_interest(data.get("interest", {}), str(path)),
+        plan_grace_days=grace,
         source=str(path),
     )
 
