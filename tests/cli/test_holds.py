@@ -132,3 +132,42 @@ def test_a_payment_plan_letter_holds_the_account_until_the_first_due_date_plus_g
     assert "JA-0001\tja\t-\ton hold: plan hold since 2026-11-23 until 2026-12-14" in during
     after = run("plan", str(path), "--as-of", "2026-12-15", "--db", db).stdout
     assert after.splitlines()[1].startswith("JA-0001\tja\tlawyer\t")
+
+
+def test_payments_import_keeps_or_ends_a_payment_plan(tmp_path: Path, write_csv: CsvWriter) -> None:
+    from tests.conftest import JA_ROW
+
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    two = write_csv([JA_ROW, JA_ROW | {"account_id": "JA-2"}])
+    out = run("render", str(two), "--silent", "--db", db, "--as-of", "2026-11-23", "-o", str(tmp_path / "o"),
+              "--letter", "payment-plan", "--installments", "2")  # fmt: skip
+    assert out.exit_code == 0, out.output
+    # balance ¥101,500 in two installments: ¥50,750 due 7 December 2026 and 7 January 2027
+    pay = tmp_path / "payments.csv"
+    pay.write_text(
+        'account_id,date,amount,currency\nJA-0001,2026-12-07,"50,750",JPY\nJA-2,2026-12-01,50000,JPY\n',
+        encoding="utf-8",
+    )
+    result = run("payments", "import", str(pay), "--as-of", "2026-12-20", "--db", db, "--operator", "gil")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 payment(s) recorded"
+    assert "JA-0001\tplan kept: next installment 2 due 2027-01-07 (plan hold until 2027-01-14)" in lines
+    assert (
+        "JA-2\tplan ended, plan hold released: installment 1 due 2026-12-07 missed: 50000 received by "
+        "2026-12-14, 50750 due by then"
+    ) in lines
+    listed = run("holds", "--db", db).stdout
+    assert "JA-0001\tplan hold since 2026-11-23 until 2027-01-14 by gil" in listed and "JA-2" not in listed
+    after = run("plan", str(two), "--as-of", "2026-12-20", "--db", db).stdout
+    assert "JA-2\tja\tlawyer\t" in after and "JA-0001\tja\t-\ton hold: plan" in after
+
+
+def test_payments_file_errors_name_row_and_column(tmp_path: Path) -> None:
+    pay = tmp_path / "payments.csv"
+    pay.write_text(
+        "account_id,date,amount,currency\nA,2026-12-01,-5,JPY\nB,someday,5,JPY\n", encoding="utf-8"
+    )
+    result = run("payments", "import", str(pay), "--db", f"sqlite:///{tmp_path / 'l.sqlite'}")
+    assert result.exit_code == 1
+    assert f"{pay}, row 2, column amount" in result.stderr and f"{pay}, row 3, column date" in result.stderr

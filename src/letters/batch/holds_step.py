@@ -9,8 +9,10 @@ from datetime import date
 from letters.batch.options import Options
 from letters.batch.results import BatchResult
 from letters.decide.holds import Hold, column_hold
+from letters.decide.plan_keeping import Due
 from letters.evidence.holds import Override, active_holds, place_hold, record_overrides
 from letters.evidence.ledger import Ledger
+from letters.evidence.payments import PLAN_SOURCE, record_installments
 from letters.intake.accounts import Account
 
 
@@ -84,8 +86,10 @@ def record_plan_holds(ledger: Ledger, result: BatchResult, options: Options, gra
             until,
             f"payment plan {letter.id}: first installment due {plan.first_due.isoformat()}",
             operator,
-            "payment-plan letter",
+            PLAN_SOURCE,
         )
         place_hold(ledger, hold)
         placed.append(hold)
+        dues = [Due(i.number, i.due, i.amount) for i in plan.installments]
+        record_installments(ledger, letter.id, letter.account.account_id, letter.account.currency, dues)
     return placed
