@@ -16,7 +16,9 @@ def accounts_file(write_csv: CsvWriter) -> Path:
         JA_ROW,
         JA_ROW | {"account_id": "JA-0002", "debtor_name": "佐藤 花子", "gender": "f"},
         ZH_ROW,
-        EN_ROW,
+        # A business debtor: the US debt collector's consumer rules (validation notice first) are
+        # tested in tests/decide/test_us_first_contact.py, not in every batch.
+        EN_ROW | {"debtor_type": "organisation", "debtor_name": "Doe Trading LLC", "gender": ""},
     ]
     return write_csv(rows)
 

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from letters.evidence.ledger import LetterRecord
 from letters.intake.accounts import Account, Address
 
 _BASE = {
@@ -66,12 +67,39 @@ _BASE = {
         payments=Decimal("100"),
         due_date=date(2026, 9, 30),
         contract_number="HR-7781",
+        # A US consumer's letters come from a debt collector (hudson-recovery), which must name the
+        # creditor (FDCPA §1692g(a)(2)).
+        creditor="Empire Harbor Bank, N.A.",
         contract_date=date(2025, 1, 10),
         period_start=date(2026, 8, 1),
         period_end=date(2026, 8, 31),
         invoice_refs=("INV-88123",),
     ),
 }
+
+
+def notice_sent(*account_ids: str, on: date = date(2026, 1, 5)) -> dict[str, list[LetterRecord]]:
+    """Ledger history with a validation notice sent long ago, so that a US debt collector's other
+    letters to these consumers may be planned (the first letter must be the notice)."""
+    return {
+        account_id: [
+            LetterRecord(
+                f"{on:%Y%m%d}-validation-notice-{account_id}",
+                "earlier-batch",
+                account_id,
+                "validation-notice",
+                "en",
+                on.isoformat(),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        ]
+        for account_id in account_ids
+    }
 
 
 def make_account(lang: str, **changes: object) -> Account:
@@ -183,3 +211,31 @@ def bad_pdfs(root: Path) -> dict[Path, list[str]]:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         checked = zip(unique.values(), pool.map(pdf_problems, unique.values()), strict=True)
         return {path: problems for path, problems in checked if problems}
+
+
+def record_notices(*account_ids: str, db: str | None = None, on: date = date(2026, 1, 5)) -> None:
+    """Record in the ledger (default: the test's) a batch of validation notices sent long ago to these
+    US consumers, so a batch may then write them other letters (tests about layout, not the FDCPA)."""
+    from letters.evidence.ledger import Ledger
+
+    book = Ledger(db)
+    try:
+        records = [r for rows in notice_sent(*account_ids, on=on).values() for r in rows]
+        batch_id = f"notices-{'-'.join(account_ids)}"[:100]
+        if book.batch(batch_id) is not None:
+            return
+        records = [replace(r, batch_id=batch_id) for r in records]
+        book.record_batch(
+            {
+                "batch_id": batch_id,
+                "created_at": f"{on.isoformat()}T09:00:00+00:00",
+                "as_of": on.isoformat(),
+                "input_sha256": "0" * 64,
+                "manifest_sha256": "0" * 64,
+                "letter_count": len(records),
+                "operator": "test",
+            },
+            records,
+        )
+    finally:
+        book.close()

@@ -14,7 +14,7 @@ from letters.compose.templates import load_template
 from letters.decide.policy import Policy
 from letters.pdf.writer import PdfResult, PdfWriter
 from tests.conftest import ROOT
-from tests.helpers import make_account
+from tests.helpers import make_account, notice_sent
 
 AS_OF = date(2026, 11, 23)
 TEMPLATES = ROOT / "templates"
@@ -27,7 +27,11 @@ def letter_for(
     account = make_account(lang, **changes)
     options = Options(as_of=as_of, letter_kind=kind, era_dates=era)
     policy = Policy()
-    letters, failed = build_letters(make_plan([account], options, policy), options, policy)
+    letters, failed = build_letters(
+        make_plan([account], options, policy, notice_sent(account.account_id) if lang == "en" else None),
+        options,
+        policy,
+    )
     assert failed == []
     return letters[0]
 

@@ -56,7 +56,9 @@ def test_payment_plan_and_validation_notice_through_the_cli(tmp_path: Path, writ
     (pdf,) = sorted((tmp_path / "vn").glob("0*.pdf"))
     text = " ".join(pdftotext(pdf).split())
     assert "Empire Telecom Inc." in text
-    assert "December 28, 2026" in text  # validation period ends letter date + 35 days
+    # Reg F §1006.34(b)(5): receipt assumed Tuesday 1 December (five days without Thanksgiving
+    # and the weekend), the period ends 30 days later; 35 calendar days would say December 28
+    assert "December 31, 2026" in text and "December 28, 2026" not in text
     assert "cfpb.gov" in text.lower()
 
     source_ja = write_csv([JA_ROW], name="ja.csv")

@@ -16,7 +16,7 @@ from letters.compose.render_html import Letter, render_html, safe_name
 from letters.decide.policy import Policy
 from letters.errors import TemplateError
 from tests.conftest import ROOT
-from tests.helpers import make_account
+from tests.helpers import make_account, notice_sent
 
 AS_OF = date(2026, 11, 23)
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -27,7 +27,11 @@ def letter_for(lang: str, kind: str, **changes: object) -> Letter:
     account = make_account(lang, **changes)
     options = Options(as_of=AS_OF, letter_kind=kind)
     policy = Policy()
-    letters, failed = build_letters(make_plan([account], options, policy), options, policy)
+    letters, failed = build_letters(
+        make_plan([account], options, policy, notice_sent(account.account_id) if lang == "en" else None),
+        options,
+        policy,
+    )
     assert failed == []
     return letters[0]
 
@@ -153,3 +157,73 @@ def test_letterheads_all_load() -> None:
     assert len(names) >= 2
     kinds = {find_letterhead(name, root).kind for name in names}
     assert kinds == {"company", "law_firm"}
+
+
+HISTORY = [("reminder", date(2026, 10, 1)), ("demand", date(2026, 10, 31))]
+
+
+def letter_with_history(lang: str, kind: str, sent: list[tuple[str, date]]) -> Letter:
+    """A letter planned from a ledger holding ``sent`` for the account (a US consumer's validation
+    notice of 5 January 2026 always first: a debt collector's first letter must be the notice)."""
+    from letters.decide.plan import plan_letters
+
+    account = make_account(lang)
+    if lang == "en":
+        sent = [("validation-notice", date(2026, 1, 5)), *sent]
+    options = Options(as_of=AS_OF, letter_kind=kind)
+    first = frozenset({account.account_id}) if lang == "en" else frozenset()
+    plan = plan_letters(
+        [account],
+        Policy(),
+        AS_OF,
+        force_kind=kind,
+        history={account.account_id: sent},
+        us_first_contact=first,
+    )
+    letters, failed = build_letters(plan, options, Policy())
+    assert failed == []
+    return letters[0]
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh", "en"])
+@pytest.mark.parametrize("kind", ["demand", "lawyer"])
+def test_golden_html_with_history(lang: str, kind: str) -> None:
+    """Earlier letters from the ledger are named with their dates and kinds (golden HTML)."""
+    html = _normalise(html_for(letter_with_history(lang, kind, HISTORY)))
+    golden = GOLDEN / f"{lang}_{kind}_history.html"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(html, encoding="utf-8")
+    assert golden.is_file(), f"{golden} missing: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert html == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "with_history", "without"),
+    [
+        ("ja", "demand", "これまでにも2026年10月1日付督促状、同年10月31日付催告書によりお支払いをお願いしてまいりましたが",
+         "お支払期日を過ぎておりますが、現在に至るまでご入金を確認できておりません。"),
+        ("ja", "lawyer", "通知人はこれまで再三にわたり、2026年10月1日付督促状、同年10月31日付催告書によりお支払いを求めてまいりましたが", None),
+        ("zh", "demand", "我司曾多次催告，先后向您发出2026年10月1日催款通知书、2026年10月31日催告函，但您至今仍未付款。", None),
+        ("zh", "lawyer", "委托人曾多次催告，先后向贵方发出2026年10月1日催款通知书、2026年10月31日催告函", None),
+        ("en", "demand", "We have written to you before about this debt: a validation notice dated January 5, 2026, "
+         "a payment reminder dated October 1, 2026 and a formal demand dated October 31, 2026.", None),
+        ("en", "lawyer", "Our client has written to you before about this debt: a validation notice dated "
+         "January 5, 2026, a payment reminder dated October 1, 2026 and a formal demand dated October 31, 2026.", None),
+    ],
+)  # fmt: skip
+def test_history_wording_only_with_history(
+    lang: str, kind: str, with_history: str, without: str | None
+) -> None:
+    def text(sent: list[tuple[str, date]]) -> str:
+        return " ".join(re.sub(r"<[^>]+>", "", html_for(letter_with_history(lang, kind, sent))).split())
+
+    assert with_history in text(HISTORY)
+    first = text([])
+    for phrase in ("これまで", "再三", "曾多次", "written to you before", "付督促状", "催款通知书"):
+        assert phrase not in first or (lang == "en" and phrase == "written to you before")
+    if without is not None:
+        assert without in first
+    if lang == "ja" and kind == "lawyer":  # one earlier letter: named, but not 再三 (repeatedly)
+        once = text([("demand", date(2026, 10, 31))])
+        assert "通知人はこれまで、2026年10月31日付催告書によりお支払いを求めてまいりましたが" in once
+        assert "再三" not in once

@@ -33,12 +33,16 @@ def test_figures_map_the_account_and_add_up() -> None:
     assert figures.fees_since == Decimal("25")
     assert figures.payments_since == Decimal("100")
     assert figures.total_now == Decimal("1187.34") == account.total
-    assert figures.validation_end == date(2026, 12, 28) == AS_OF + timedelta(days=35)
+    # Mailed Monday 23 November 2026: receipt is assumed on Tuesday 1 December (five days without
+    # Thanksgiving and the weekend), so the period ends 30 days later, not 35 calendar days on.
+    assert figures.validation_end == date(2026, 12, 31) > AS_OF + timedelta(days=35)
 
 
-def test_validation_period_is_configurable_but_not_below_30_days() -> None:
+def test_validation_period_can_be_longer_but_never_shorter_than_the_rule() -> None:
     account = make_account("en")
     assert notice_figures(account, AS_OF, validation_days=40).validation_end == date(2027, 1, 2)
+    # 35 calendar days would end on 28 December, before the rule's 31 December: the rule wins
+    assert notice_figures(account, AS_OF, validation_days=35).validation_end == date(2026, 12, 31)
     with pytest.raises(RenderError, match="shorter than the 30 days after receipt"):
         notice_figures(account, AS_OF, validation_days=29)
 
@@ -74,8 +78,12 @@ def test_account_number_is_truncated_to_the_last_four() -> None:
 
 
 def test_creditors_are_never_guessed() -> None:
+    from dataclasses import replace
+
+    named = letter_for("en", "validation-notice", creditor=CREDITOR)
+    unnamed = replace(named, planned=replace(named.planned, account=replace(named.account, creditor="")))
     with pytest.raises(RenderError, match="must name the creditor on the itemization date"):
-        validation_notice(letter_for("en", "validation-notice"))
+        validation_notice(unnamed)
     sold = letter_for(
         "en", "validation-notice", creditor=CREDITOR, extra={"current_creditor": "Liberty Debt Buyers LLC"}
     )
@@ -113,11 +121,11 @@ def _required(letter: Letter) -> list[str]:
         "Total amount of the debt now: $1,187.34",
         # validation period, dispute and original-creditor statements
         "How can you dispute the debt?",
-        "Call or write to us by December 28, 2026, to dispute all or part of the debt.",
-        "If you write to us by December 28, 2026, we must stop collection on any amount you dispute",
+        "Call or write to us by December 31, 2026, to dispute all or part of the debt.",
+        "If you write to us by December 31, 2026, we must stop collection on any amount you dispute",
         "What else can you do?",
         "Write to ask for the name and address of the original creditor, if different from the "
-        "current creditor. If you write by December 28, 2026, we must stop collection until we send "
+        "current creditor. If you write by December 31, 2026, we must stop collection until we send "
         "you that information.",
         "Go to www.cfpb.gov/debt-collection to learn more about your rights under federal law.",
         "Contact us about your payment options.",

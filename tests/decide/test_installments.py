@@ -157,7 +157,7 @@ def _text(html: str) -> str:
                 "第6期",
                 "还款确认书",
                 "债务人（签字）",
-                "2026年12月7日前寄回",
+                "2026年5月25日前寄回",
             ],
         ),
         (
@@ -178,7 +178,7 @@ def _text(html: str) -> str:
     ],
 )
 def test_payment_plan_letters_show_schedule_and_confirmation(lang: str, needles: list[str]) -> None:
-    letter = letter_for(lang, "payment-plan")
+    letter = letter_for(lang, "payment-plan", as_of=_as_of(lang))
     html = render_with(letter, extra_context(letter, installments=6))
     text = _text(html)
     for needle in needles:
@@ -189,7 +189,7 @@ def test_payment_plan_letters_show_schedule_and_confirmation(lang: str, needles:
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ja", "zh", "en"])
 def test_payment_plan_pdf(lang: str, tmp_path: Path) -> None:
-    letter = letter_for(lang, "payment-plan")
+    letter = letter_for(lang, "payment-plan", as_of=_as_of(lang))
     context = extra_context(letter, installments=6)
     pdf = letter_pdf(letter, render_with(letter, context))
     path = tmp_path / "plan.pdf"
@@ -199,3 +199,27 @@ def test_payment_plan_pdf(lang: str, tmp_path: Path) -> None:
         assert format_money(item.amount, letter.account.currency, lang) in text
     assert letter.account.account_id in text
     assert pdf.pages <= 2
+
+
+def _as_of(lang: str) -> date:
+    # CN due dates need chinese-calendar's data for every year of the plan (its 2027 holidays are
+    # not out yet): the zh plan is written in May 2026, so its six months stay within 2026.
+    return date(2026, 5, 11) if lang == "zh" else date(2026, 11, 23)
+
+
+def test_installment_due_dates_move_to_business_days() -> None:
+    # first due Saturday 31 October 2026, monthly: 30 Nov (Mon), 31 Dec (banks closed in JP)
+    dates = [i.due for i in schedule(Decimal("300"), "JPY", 3, date(2026, 10, 31), "monthly", "JP")]
+    assert dates == [date(2026, 11, 2), date(2026, 11, 30), date(2027, 1, 4)]
+    # the anchor day stays the 31st: the moves do not drift the later dates
+    plain = [i.due for i in schedule(Decimal("300"), "JPY", 3, date(2026, 10, 31), "monthly")]
+    assert plain == [date(2026, 10, 31), date(2026, 11, 30), date(2026, 12, 31)]
+    # CN: the Sunday made a working day (调休) for New Year 2026 is a due date like any other
+    cn = [i.due for i in schedule(Decimal("300.00"), "CNY", 2, date(2025, 12, 4), "monthly", "CN")]
+    assert cn == [date(2025, 12, 4), date(2026, 1, 4)]
+
+
+def test_a_cn_plan_into_a_year_without_calendar_data_is_refused() -> None:
+    letter = letter_for("zh", "payment-plan")  # written 23 November 2026; six months run into 2027
+    with pytest.raises(RenderError, match=r"payment plan: 2027-.*chinese-calendar .* no data for that year"):
+        extra_context(letter, installments=6)

@@ -79,6 +79,12 @@ def test_bag_layout_manifest_and_ledger_verify(batch: tuple[Path, str]) -> None:
     ):
         assert key in first, key
     assert {"letters", "weasyprint", "python-docx", "fonts"} <= set(manifest["batch"]["tools"])
+    from importlib.metadata import version
+
+    # the calendars that count business days and the US validation period, with their versions
+    assert manifest["batch"]["tools"]["calendars"] == {
+        name: version(name) for name in ("holidays", "jpholiday", "chinese-calendar")
+    }
     assert len(manifest["batch"]["input"]["sha256"]) == 64
     assert stat.S_IMODE((bag / "data" / "manifest.json").stat().st_mode) == 0o600
     assert stat.S_IMODE(bag.stat().st_mode) == 0o700

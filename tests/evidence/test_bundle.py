@@ -106,8 +106,11 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     pool.write_text("".join(make_jp(12345600000 + i).display + "\n" for i in range(3)), encoding="utf-8")
     for source, extra in (
         (both, ["--as-of", "2026-11-23"]),
-        (one, ["--as-of", "2026-12-20", "--letter", "lawyer"]),
+        (one, ["--as-of", "2026-12-20", "--letter", "lawyer", "--override-hold", "court allowed it"]),
     ):
+        if source == one:  # the lawyer's letter goes out despite a hold: the bundle must say so
+            held = run_cli(["hold", ACCOUNT, "--reason", "dispute", "--operator", "alice", "--db", db])
+            assert held.returncode == 0, held.stderr
         mail = ["--tracking-pool", str(pool), "--archive-dir", str(archive)]
         result = run_cli(
             ["render", str(source), "-o", str(folder / "out"), *extra, "--db", db, "--silent", *mail]
@@ -316,6 +319,8 @@ def test_delivery_events_and_timeline(built: tuple[BundleResult, PdfReader]) -> 
     order = ["November 23, 2026", "November 25, 2026", "December 20, 2026", "December 22, 2026"]
     positions = [timeline.index(day) for day in order]
     assert positions == sorted(positions), positions
+    flat = " ".join(timeline.split())
+    assert "sent despite a hold, on" in flat and "court allowed it" in flat and "dispute hold since" in flat
 
 
 def test_cover_and_index_follow_lang(evidence: Evidence, tmp_path: Path) -> None:

@@ -49,7 +49,12 @@ def _page_boxes(path: Path) -> list[tuple[float, float, float, float]]:
 def every_kind(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """A reminder, a demand and a lawyer's letter in ja, zh, en on US Letter and en on A4."""
     out = tmp_path_factory.mktemp("every-kind")
-    accounts = [make_account("ja"), make_account("zh"), make_account("en"), _uk()]
+    accounts = [
+        make_account("ja"),
+        make_account("zh"),
+        make_account("en", debtor_type="organisation", debtor_name="Doe Trading LLC", gender=""),
+        _uk(),
+    ]
     paths: dict[tuple[str, str], Path] = {}
     for kind in ("reminder", "demand", "lawyer"):
         result = run_batch(accounts, Options(outdir=out / kind, as_of=AS_OF, letter_kind=kind, archive=False))
@@ -80,10 +85,14 @@ def test_nothing_is_printed_within_5_mm_of_a_sheet_edge(every_kind: dict[tuple[s
 def test_one_print_job_per_sender_and_paper_size(tmp_path: Path) -> None:
     # Reminders are one page: every letter is followed by a blank filler page in its print file.
     accounts = [
-        make_account("en", account_id="EN-1"),
+        make_account(
+            "en", account_id="EN-1", debtor_type="organisation", debtor_name="Doe Trading LLC", gender=""
+        ),
         make_account("ja", account_id="JA-1"),
         _uk("GB-1"),
-        make_account("en", account_id="EN-2"),
+        make_account(
+            "en", account_id="EN-2", debtor_type="organisation", debtor_name="Doe Trading LLC", gender=""
+        ),
         make_account("ja", account_id="JA-2"),
     ]
     result = run_batch(accounts, Options(outdir=tmp_path / "out", as_of=AS_OF, letter_kind="reminder"))
@@ -118,7 +127,9 @@ def test_one_print_job_per_sender_and_paper_size(tmp_path: Path) -> None:
 
 def test_a_large_job_is_split_into_numbered_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(print_file, "PRINT_PART", 2)
-    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(3)] + [make_account("en")]
+    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(3)] + [
+        make_account("en", debtor_type="organisation", debtor_name="Doe Trading LLC", gender="")
+    ]
     result = run_batch(
         accounts, Options(outdir=tmp_path / "out", as_of=AS_OF, letter_kind="reminder", archive=False)
     )

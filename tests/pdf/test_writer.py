@@ -17,7 +17,7 @@ from letters.batch.pipeline import run_batch
 from letters.batch.results import BatchResult
 from letters.intake.accounts import Account
 from tests.conftest import ROOT
-from tests.helpers import make_account, pdffonts, pdftotext
+from tests.helpers import make_account, pdffonts, pdftotext, record_notices
 
 AS_OF = date(2026, 11, 23)
 KINDS = ("reminder", "demand", "lawyer")
@@ -29,6 +29,7 @@ def nine(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path
     """One letter of every language × kind, rendered once for the module."""
     out = tmp_path_factory.mktemp("nine")
     paths: dict[tuple[str, str], Path] = {}
+    record_notices("EN-0001")  # the US consumer's validation notice went first, long ago
     for kind in KINDS:
         accounts = [make_account(lang) for lang in ("ja", "zh", "en")]
         result = run_batch(accounts, Options(outdir=out / kind, as_of=AS_OF, letter_kind=kind))
@@ -100,6 +101,9 @@ def test_lawyer_letters_come_from_the_firm_with_a_reference(nine: dict[tuple[str
 
 
 def _render(tmp_path: Path, accounts: Sequence[Account], **options: Any) -> BatchResult:
+    consumers = [a.account_id for a in accounts if a.address.country == "US" and a.debtor_type == "person"]
+    if consumers:  # the validation notice went first, long ago: these tests are about the PDF
+        record_notices(*consumers, db=options.get("db"))
     return run_batch(accounts, Options(outdir=tmp_path / "out", as_of=AS_OF, **options))
 
 

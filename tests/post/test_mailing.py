@@ -133,7 +133,9 @@ def test_default_rates_are_exact_decimals() -> None:
 
 @pytest.mark.slow
 def test_batch_with_tracking_writes_lists_and_decodable_qr(tmp_path: Path) -> None:
-    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(2)] + [make_account("en")]
+    # the en debtor is a business: a US consumer's first letter would have to be the validation notice
+    business = make_account("en", debtor_type="organisation", debtor_name="Doe Trading LLC", gender="")
+    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(2)] + [business]
     pool = tmp_path / "labels.txt"
     usps = make_usps("940010000000000077700")
     pool.write_text(f"{usps.display}\n{make_jp(77700000000).display}\n{make_jp(77700000001).display}\n")
@@ -191,6 +193,11 @@ def _forty(service: str) -> list[Letter]:
     number = numbers[service]
     lang = {"jp-kani-kakitome": "ja", "cn-guahao": "zh"}.get(service, "en")
     accounts = [make_account(lang, account_id=f"{lang}-{i:02d}") for i in range(40)]
+    if lang == "en":  # businesses: a US consumer's first letter from a collector is the validation notice
+        accounts = [
+            replace(a, debtor_type="organisation", debtor_name=f"Doe Trading {n} LLC", gender="")
+            for n, a in enumerate(accounts)
+        ]
     if service == "uk-signed-for":
         accounts = [replace(a, address=uk, currency="GBP") for a in accounts]
     options = Options(as_of=AS_OF, letter_kind="demand")

@@ -25,7 +25,13 @@ AS_OF = date(2026, 11, 23)
 
 
 def letters_for(*account_ids: str, lang: str = "ja") -> list[Letter]:
-    accounts = [make_account(lang, account_id=a) for a in account_ids]
+    # en: US businesses, since a collector's first letter to a US consumer is the validation notice
+    extra = (
+        {"debtor_type": "organisation", "debtor_name": "Doe Trading LLC", "gender": ""}
+        if lang == "en"
+        else {}
+    )
+    accounts = [make_account(lang, account_id=a, **extra) for a in account_ids]
     options = Options(as_of=AS_OF, letter_kind="demand")
     letters, failed = build_letters(make_plan(accounts, options, Policy()), options, Policy())
     assert failed == []

@@ -13,6 +13,7 @@ from letters.batch.options import Options
 from letters.batch.results import BatchResult, FailedLetter, as_of_date, failure_message
 from letters.compose.letterhead import Letterhead, find_letterhead
 from letters.compose.render_html import Letter, safe_name
+from letters.decide.holds import Hold
 from letters.decide.plan import Plan, PlannedLetter, plan_letters
 from letters.decide.policy import Policy
 from letters.errors import ConfigError, LettersError
@@ -27,6 +28,7 @@ def make_plan(
     options: Options,
     policy: Policy,
     history: Mapping[str, Sequence[LetterRecord]] | None = None,
+    holds: Mapping[str, Sequence[Hold]] | None = None,
 ) -> Plan:
     sent = {
         account_id: [(r.kind, date.fromisoformat(r.letter_date)) for r in rows]
@@ -39,7 +41,27 @@ def make_plan(
         force_kind=options.letter_kind,
         force_lang=options.lang,
         history=sent,
+        holds=holds,
+        override_hold=options.override_hold,
+        us_first_contact=us_first_contact(accounts, options, policy),
     )
+
+
+def us_first_contact(accounts: Sequence[Account], options: Options, policy: Policy) -> frozenset[str]:
+    """Accounts of US consumers whose letters come from a debt collector's letterhead."""
+    heads = _Letterheads(options.letterheads)
+    found: set[str] = set()
+    for account in accounts:
+        if account.address.country != "US" or account.debtor_type != "person":
+            continue
+        lang = options.lang or account.language
+        try:
+            sender = heads.get(policy.sender_for(lang, "US", lawyer=False))
+        except LettersError:
+            continue  # build_letters fails the letter, naming the letterhead
+        if sender.debt_collector:
+            found.add(account.account_id)
+    return frozenset(found)
 
 
 class _Letterheads:
@@ -76,6 +98,14 @@ def build_letters(
             else:
                 sender, client = company, None
             sender.text(planned.lang)  # fail now, naming the letterhead, if it lacks the language
+            if planned.us_consumer and not (
+                planned.account.creditor or planned.account.extra.get("current_creditor", "")
+            ):
+                raise ConfigError(
+                    f"{company.id} is a debt collector, whose letters to a US consumer must name the "
+                    "creditor the debt is owed to (FDCPA §1692g(a)(2), §1692e(14)): the account has "
+                    "no creditor column"
+                )
         except LettersError as exc:
             failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
             continue

@@ -59,6 +59,7 @@ class Options:
     as_of: date | None = None  # None: today
     letter_kind: str | None = None  # force one kind for every account (--letter)
     lang: str | None = None  # force one language (--lang)
+    override_hold: str | None = None  # send despite holds, for this recorded reason (--override-hold)
     formats: tuple[str, ...] = ("pdf",)
     name_pattern: str = DEFAULT_NAME_PATTERN
     combined: bool = True  # also write one print PDF for the batch (duplex: letters start on odd pages)
@@ -79,7 +80,7 @@ class Options:
     installments: int | None = None  # payment-plan letters: number of installments
     first_due: date | None = None  # payment-plan: first installment (default: the pay-by date)
     every: str = "monthly"  # payment-plan: monthly, biweekly or weekly
-    validation_days: int = 35  # validation notice: period end = letter date + this
+    validation_days: int | None = None  # validation notice: end no earlier than letter date + this
     spanish: bool = True  # validation notice: the Spanish-language offer line
     dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
     sign_with: Path | None = None  # PKCS#12 keystore: sign the kinds the policy's [signing] names

@@ -14,7 +14,7 @@ from letters.batch.compose_step import add_kind_context, build_letters, make_pla
 from letters.batch.options import Options
 from letters.batch.print_file import write_combined
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
-from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter
+from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, as_of_date
 from letters.batch.sign_step import check_signing
 from letters.batch.workers import WorkerPool
 from letters.decide.policy import load_policy
@@ -65,6 +65,7 @@ def _run(
     workers: WorkerPool,
     notice: Callable[[str], None] | None,
 ) -> BatchResult:
+    from letters.batch.holds_step import load_holds, record_hold_overrides, record_plan_holds
     from letters.evidence.claims import Run
     from letters.evidence.identity import check_owner
     from letters.evidence.ledger import Ledger
@@ -77,7 +78,8 @@ def _run(
     run: Run | None = None
     try:
         history = ledger.last_letters(a.account_id for a in records)
-        plan = make_plan(records, options, policy, history)
+        holds = load_holds(ledger, records, options, as_of_date(options))
+        plan = make_plan(records, options, policy, history, holds)
         letters, failed = build_letters(plan, options, policy, ledger)
         result = BatchResult(plan=plan, failed=failed)
         # The letters are this run's before anything is looked up or printed: a second run of the
@@ -111,6 +113,9 @@ def _run(
         result.worker_deaths = workers.deaths
         if not result.written:
             return result
+        record_hold_overrides(ledger, result, options)
+        if options.archive:  # a real batch, not a preview
+            record_plan_holds(ledger, result, options, policy.plan_grace_days)
         # A single letter is its own print file: no merge, and no PDF library to import for it.
         # 内容証明 sheets are printed single-sided, each copy on its own: not in the duplex print file.
         printable = [item for item in result.written if item.letter.naiyo is None]

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from letters.batch.options import Options
+from letters.cli.holds import override_hold_option
 from letters.cli.options import (
     CONTEXT,
     _limitation_rows,
@@ -60,6 +61,7 @@ def validate(file: str, encoding: str | None, fmt: Format | None) -> None:
 @policy_option
 @letter_option
 @click.option("--db", metavar="URL", help="Ledger with the letters already sent (default: local SQLite).")
+@override_hold_option
 def plan(
     file: str,
     encoding: str | None,
@@ -68,25 +70,33 @@ def plan(
     policy: Path | None,
     letter_kind: str | None,
     db: str | None,
+    override_hold: str | None,
 ) -> None:
-    """Show which letter each account in FILE gets, and why (or why it gets none)."""
+    """Show which letter each account in FILE gets and why, the balance and the pay-by date (moved
+    to a business day in the debtor's country, naming the calendar), or why it gets none."""
     from letters.batch.pipeline import make_plan
+    from letters.evidence.holds import active_holds
     from letters.evidence.ledger import Ledger
     from letters.intake.validate import load_accounts
 
     accounts = load_accounts(file, encoding=encoding, fmt=fmt)
-    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, db=db)
+    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, db=db, override_hold=override_hold)
     book = Ledger(db)
     try:
         history = book.last_letters(a.account_id for a in accounts.accounts)
+        holds = active_holds(book, (a.account_id for a in accounts.accounts))
     finally:
         book.close()
-    result = make_plan(accounts.accounts, options, load_policy(policy), history)
+    result = make_plan(accounts.accounts, options, load_policy(policy), history, holds)
     click.echo(
         f"as of {result.as_of.isoformat()}: {len(result.letters)} letters, {len(result.skipped)} skipped"
     )
     for planned in result.letters:
-        click.echo(f"{planned.account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}")
+        account = planned.account
+        click.echo(
+            f"{account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}"
+            f"\towed {account.currency} {account.total:,}\tpay by {planned.pay_by_note or planned.pay_by}"
+        )
     for skipped in result.skipped:
         click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")
     rules = load_policy(policy).limitation

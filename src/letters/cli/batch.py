@@ -11,6 +11,7 @@ import click
 
 from letters.batch.options import DEFAULT_NAME_PATTERN, Options
 from letters.carriers.services import SERVICES
+from letters.cli.holds import override_hold_option
 from letters.cli.options import (
     CONTEXT,
     _accounts,
@@ -121,9 +122,9 @@ from letters.intake.sources import Format
 @click.option(
     "--validation-days",
     type=click.IntRange(30, 365),
-    default=35,
-    show_default=True,
-    help="validation-notice: the validation period ends this many days after the letter date.",
+    default=None,
+    help="validation-notice: end the period no earlier than this many days after the letter date "
+    "(default: 30 days after receipt, assumed 5 business days after the letter date, Reg F).",
 )
 @click.option("--no-spanish", is_flag=True, help="validation-notice: leave out the Spanish-language offer.")
 @click.option("--dispute-url", default="", help="validation-notice: where the consumer can dispute online.")
@@ -147,6 +148,7 @@ from letters.intake.sources import Format
     help="Read the keystore password from the first line of FILE.",
 )
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@override_hold_option
 def render(
     file: str | None,
     outdir: Path,
@@ -177,13 +179,14 @@ def render(
     installments: int | None,
     first_due: date | None,
     every: str,
-    validation_days: int,
+    validation_days: int | None,
     no_spanish: bool,
     dispute_url: str,
     workers: int | None,
     sign_with: Path | None,
     sign_password_file: Path | None,
     silent: bool,
+    override_hold: str | None,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
     from letters.batch.pipeline import run_batch
@@ -231,6 +234,7 @@ def render(
         archive=not no_archive,
         archive_dir=archive_dir,
         operator=operator,
+        override_hold=override_hold,
     )
     if workers is not None:
         options = replace(options, workers=workers)

@@ -70,21 +70,36 @@ def ledger_verify(db: str | None) -> None:
 @click.argument("account")
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 def history(account: str, db: str | None) -> None:
-    """List every letter sent to ACCOUNT in the order sent (batch by batch)."""
+    """List every letter sent to ACCOUNT in the order sent, then its holds and the holds overridden."""
+    from letters.evidence.holds import list_holds, overrides_for
     from letters.evidence.ledger import Ledger
 
     book = Ledger(db)
     try:
         rows = book.history(account)
+        held = list_holds(book, account_id=account, released=True)
+        overridden = overrides_for(book, account)
     finally:
         book.close()
     if not rows:
         click.echo(f"no letters recorded for {account}")
-        return
     for row in rows:
         click.echo(
             f"{row.letter_date}\t{row.kind}\t{row.lang}\t{row.letter_id}\t{row.tracking_number or '-'}"
             f"\tbatch {row.batch_id}\tpdf sha256 {row.pdf_sha256}"
+        )
+    for item in held:
+        released = (
+            f"; released {item.released_on.isoformat()} by {item.released_by}"
+            + (f" ({item.release_note})" if item.release_note else "")
+            if item.released_on
+            else ""
+        )
+        click.echo(f"hold #{item.id}\t{item.hold.describe()}{released}")
+    for override in overridden:
+        click.echo(
+            f"override\t{override.letter_id}\t{override.kind}\tby {override.operator}"
+            f"\t{override.recorded_at:%Y-%m-%d}\twhy: {override.why}\theld: {override.holds}"
         )
 
 

@@ -20,7 +20,7 @@ _LANG_KEYS = frozenset(
 )
 _TOP_KEYS = frozenset(
     {"kind", "country", "paper", "logo", "seal", "seal_kind", "phone", "fax", "email", "website"}
-    | {"ja", "zh", "en", "bank"}
+    | {"ja", "zh", "en", "bank", "debt_collector"}
 )
 
 
@@ -55,6 +55,9 @@ class Letterhead:
     website: str
     texts: Mapping[str, LetterheadText]
     bank: Mapping[str, Mapping[str, str]]  # currency → language → payment instructions
+    # A US third-party debt collector (FDCPA §1692a(6)): its first letter to a US consumer is the
+    # validation notice, and nothing it sends may overshadow the validation period.
+    debt_collector: bool = False
 
     def text(self, lang: str) -> LetterheadText:
         try:
@@ -129,6 +132,9 @@ def load_letterhead(folder: Path) -> Letterhead:
         if not isinstance(data.get(key, ""), str):
             raise ConfigError(f"{config}: {key} must be text")
     kind = need("kind", ("company", "law_firm"))
+    collector = data.get("debt_collector", False)
+    if not isinstance(collector, bool):
+        raise ConfigError(f"{config}: debt_collector must be true or false")
     paper = need("paper", ("A4", "Letter"))
     seal_kind = need("seal_kind", ("kakuin", "gongzhang", "signature"))
     return Letterhead(
@@ -146,6 +152,7 @@ def load_letterhead(folder: Path) -> Letterhead:
         website=str(data.get("website", "")),
         texts=texts,
         bank=bank,
+        debt_collector=collector,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from letters.compose.render_html import Letter
+from letters.decide.business_days import CalendarError, calendar_key
 from letters.decide.installments import payment_plan
 from letters.errors import RenderError
 
@@ -26,6 +27,10 @@ def extra_context(
     """
     account = letter.account
     try:
+        calendar: str | None = calendar_key(account.address.country, account.jurisdiction)
+    except CalendarError:
+        calendar = None  # no calendar for the country: the dates stand as computed
+    try:
         plan = payment_plan(
             account.total,
             account.currency,
@@ -33,11 +38,12 @@ def extra_context(
             first_due if first_due is not None else letter.planned.pay_by,
             every,
             return_by=return_by,
+            business_days=calendar,
         )
         if plan.first_due < letter.planned.letter_date:
             raise ValueError(
                 f"the first installment ({plan.first_due.isoformat()}) is before the letter date"
             )
-    except ValueError as exc:
+    except (ValueError, CalendarError) as exc:
         raise RenderError(f"letter {letter.id}: payment plan: {exc}") from None
     return {"plan": plan}

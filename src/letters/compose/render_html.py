@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from letters.compose.addressing import address_lines, recipient_lines, salutation
+from letters.compose.history import EarlierLetter, earlier_letters
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
 from letters.compose.templates import TemplateIdentity, load_template, template_identity
@@ -59,6 +60,10 @@ class LetterView:
     tracking_number: str  # filled by the registered-mail stage; empty when not sent registered
     tracking_label: str
     qr: str  # data: URL of the verification QR code, or empty
+    validation_end: dt.date | None = None  # US: the validation period the letter opens or falls in
+    # The letters the ledger holds for the account, oldest first: wording such as 再三にわたり or
+    # "we have written to you before" appears only when there are some (compose/history.py).
+    earlier: tuple[EarlierLetter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,8 @@ def letter_context(letter: Letter) -> dict[str, Any]:
             tracking_number=letter.tracking_number,
             tracking_label=letter.tracking_label,
             qr=letter.qr,
+            validation_end=planned.validation_end,
+            earlier=earlier_letters(planned.earlier, lang),
         ),
         "sender": sender,
         "client": client,

@@ -13,11 +13,11 @@ the notice states, from the Account:
   ``payments`` (each can be given instead);
 - amount now: amount then + interest + fees − payments and credits, in Decimal, which must equal
   ``account.total`` — a notice whose itemization does not add up to the balance is refused;
-- validation period end: the letter date + 35 days by default.  The period ends 30 days after the
-  consumer receives the notice (1006.34(b)(5)), and a collector may assume receipt any day up to
-  five days (excluding public holidays, Saturdays and Sundays) after sending it; 35 calendar days
-  assumes receipt five calendar days after the letter date, which is within that allowance when the
-  notice is mailed on its date.  Mailed later, count from the mailing date instead;
+- validation period end: 30 days after the consumer is assumed to receive the notice, i.e. five
+  days after the letter date excluding Saturdays, Sundays and the federal legal public holidays
+  (12 CFR 1006.34(b)(5); decide/us_first_contact.py counts them with the `holidays` library).
+  ``validation_days`` (--validation-days) can only make the period longer: the end printed is
+  never earlier than the rule gives. The notice is assumed mailed on its letter date;
 - creditor on the itemization date: ``extra["creditor_at_itemization"]``, else ``creditor`` (the
   original creditor); current creditor: ``extra["current_creditor"]``, else the same creditor.
   Neither is ever guessed: a notice without a creditor is refused;
@@ -33,11 +33,11 @@ from decimal import Decimal
 from typing import Any
 
 from letters.compose.render_html import Letter
+from letters.decide.us_first_contact import validation_period_end
 from letters.errors import RenderError
 from letters.intake.accounts import Account
 from letters.intake.parse import parse_date
 
-VALIDATION_DAYS = 35
 MIN_VALIDATION_DAYS = 30  # the period is at least 30 days from receipt; receipt can't precede the letter
 CFPB_WEBSITE = "www.cfpb.gov/debt-collection"
 
@@ -94,13 +94,14 @@ def notice_figures(
     interest_since: Decimal | None = None,
     fees_since: Decimal | None = None,
     payments_since: Decimal | None = None,
-    validation_days: int = VALIDATION_DAYS,
+    validation_days: int | None = None,
 ) -> NoticeFigures:
     """The notice's figures (mapping in the module docstring); RenderError if they don't add up."""
     where = f"account {account.account_id}"
-    if isinstance(validation_days, bool) or not isinstance(validation_days, int):
+    given = validation_days
+    if given is not None and (isinstance(given, bool) or not isinstance(given, int)):
         raise RenderError(f"{where}: validation_days must be a whole number of days")
-    if validation_days < MIN_VALIDATION_DAYS:
+    if validation_days is not None and validation_days < MIN_VALIDATION_DAYS:
         raise RenderError(
             f"{where}: a validation period of {validation_days} days after the letter date is shorter "
             f"than the {MIN_VALIDATION_DAYS} days after receipt that 12 CFR 1006.34(b)(5) requires"
@@ -133,8 +134,16 @@ def notice_figures(
         fees_since=fees,
         payments_since=payments,
         total_now=total,
-        validation_end=letter_date + timedelta(days=validation_days),
+        validation_end=validation_end(letter_date, validation_days),
     )
+
+
+def validation_end(letter_date: date, validation_days: int | None = None) -> date:
+    """The period's end by Regulation F, or letter date + ``validation_days`` if that is later."""
+    by_rule = validation_period_end(letter_date)
+    if validation_days is None:
+        return by_rule
+    return max(by_rule, letter_date + timedelta(days=validation_days))
 
 
 def truncated_account_number(number: str) -> str:
@@ -148,7 +157,7 @@ def validation_notice(
     *,
     itemization_date: date | None = None,
     amount_then: Decimal | None = None,
-    validation_days: int = VALIDATION_DAYS,
+    validation_days: int | None = None,
     spanish: bool = True,
     dispute_url: str = "",
 ) -> ValidationNotice:

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
+from letters.decide.business_days import next_business_day
 from letters.intake.parse import known_currency, minor_digits
 
 Frequency = Literal["monthly", "biweekly", "weekly"]
@@ -72,9 +73,16 @@ def due_dates(first_due: date, n: int, every: str = "monthly") -> list[date]:
 
 
 def schedule(
-    total: Decimal, currency: str, n: int, first_due: date, every: str = "monthly"
+    total: Decimal,
+    currency: str,
+    n: int,
+    first_due: date,
+    every: str = "monthly",
+    business_days: str | None = None,
 ) -> list[Installment]:
-    """``n`` installments of ``total``, equal but for the last, which absorbs the remainder."""
+    """``n`` installments of ``total``, equal but for the last, which absorbs the remainder; with a
+    ``business_days`` calendar (a decide/business_days.py key), a due date on a closed day moves to the next
+    business day (the next dates still count from the first due date's day of the month)."""
     if not known_currency(currency):
         raise ValueError(f"unknown currency code {currency!r}")
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_INSTALLMENTS:
@@ -96,9 +104,12 @@ def schedule(
     regular = (total / n).quantize(unit, rounding=ROUND_DOWN)
     last = total - regular * (n - 1)
     amounts = [regular] * (n - 1) + [last]
+    dates = due_dates(first_due, n, every)
+    if business_days is not None:
+        dates = [next_business_day(day, business_days).day for day in dates]
     return [
         Installment(number, due, amount)
-        for number, (due, amount) in enumerate(zip(due_dates(first_due, n, every), amounts, strict=True), 1)
+        for number, (due, amount) in enumerate(zip(dates, amounts, strict=True), 1)
     ]
 
 
@@ -110,11 +121,12 @@ def payment_plan(
     every: str = "monthly",
     *,
     return_by: date | None = None,
+    business_days: str | None = None,
 ) -> PaymentPlan:
     """The schedule with what the letter says about it; the confirmation is due by the first payment."""
     if every not in FREQUENCIES:
         raise ValueError(f"unknown installment frequency {every!r}; use {', '.join(FREQUENCIES)}")
-    items = schedule(total, currency, n, first_due, every)
+    items = schedule(total, currency, n, first_due, every, business_days)
     confirm_by = return_by if return_by is not None else first_due
     if confirm_by > first_due:
         raise ValueError(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from letters.carriers.rates import DEFAULT_RATES, RateTable
+from letters.decide.holds import DEFAULT_RULES, HoldRule
+from letters.decide.holds import load_rules as load_hold_rules
+from letters.decide.interest import InterestSettings
+from letters.decide.interest import load_settings as load_interest
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
@@ -19,6 +24,7 @@ from letters.errors import ConfigError
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms"}
     | {"limitation", "signing", "mail_services", "rates"}
+    | {"holds", "minimum_balance", "interest", "plan_grace_days"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -67,6 +73,15 @@ class Policy:
     rates: Mapping[str, RateTable] = field(default_factory=lambda: dict(DEFAULT_RATES))
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
     signing: SigningPolicy = field(default_factory=SigningPolicy)  # with `render --sign-with`
+    # Hold reason → the letter kinds it still allows, each with its source (decide/holds.py).
+    hold_rules: Mapping[str, HoldRule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    # Currency → the smallest balance worth a letter; below it the account is skipped. A balance
+    # of zero or less never gets a letter, whatever the table says.
+    minimum_balance: Mapping[str, Decimal] = field(default_factory=dict)
+    interest: InterestSettings = field(default_factory=InterestSettings)  # decide/interest.py
+    # A payment-plan letter puts the account on a ``plan`` hold until its first installment's due
+    # date + this many days, so no demand goes out while the debtor is keeping to the plan.
+    plan_grace_days: int = 7
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -112,6 +127,9 @@ def load_policy(path: Path | None) -> Policy:
     cooldown = data.get("cooldown_days", defaults.cooldown_days)
     if not isinstance(cooldown, int) or isinstance(cooldown, bool) or not 0 <= cooldown <= 365:
         raise ConfigError(f"{path}: cooldown_days must be a whole number of days from 0 to 365")
+    grace = data.get("plan_grace_days", defaults.plan_grace_days)
+    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 90:
+        raise ConfigError(f"{path}: plan_grace_days must be a whole number of days from 0 to 90")
     era = data.get("era_dates", defaults.era_dates)
     if not isinstance(era, bool):
         raise ConfigError(f"{path}: era_dates must be true or false")
@@ -126,6 +144,10 @@ def load_policy(path: Path | None) -> Policy:
         rates=load_rates(data.get("rates", {}), str(path)),
         limitation=load_limitation(data.get("limitation", {}), str(path)),
         signing=load_signing(data.get("signing", {}), str(path)),
+        hold_rules=load_hold_rules(data.get("holds", {}), str(path)),
+        minimum_balance=_minimum_balance(path, data.get("minimum_balance", {})),
+        interest=load_interest(data.get("interest", {}), str(path)),
+        plan_grace_days=grace,
         source=str(path),
     )
 
@@ -134,6 +156,25 @@ def _table(path: Path, name: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{path}: [{name}] must map languages (ja, zh, en, en-GB …) to letterhead names")
     return dict(value)
+
+
+def _minimum_balance(path: Path, raw: Any) -> dict[str, Decimal]:
+    from letters.intake.parse import known_currency, parse_amount
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: minimum_balance must be a table of currency = amount")
+    table: dict[str, Decimal] = {}
+    for currency, amount in raw.items():
+        if not known_currency(currency):
+            raise ConfigError(f"{path}: [minimum_balance]: unknown currency {currency!r}")
+        if isinstance(amount, float):
+            # TOML floats are binary: 0.1 is not 0.1. Amounts are written as strings or integers.
+            raise ConfigError(f'{path}: [minimum_balance] {currency}: write the amount as "{amount}"')
+        try:
+            table[currency] = parse_amount(str(amount), currency)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [minimum_balance] {currency}: {exc}") from None
+    return table
 
 
 def _stages(path: Path, raw: Any) -> tuple[Stage, ...]:

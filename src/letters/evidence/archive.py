@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from letters import __version__
 from letters.compose.canonical import canonical_json, letter_data
+from letters.decide.business_days import library_versions
 from letters.errors import LettersError
 from letters.faults import crash_point
 from letters.files import atomic_write, atomic_write_with, private_dir
@@ -79,6 +80,9 @@ def tool_versions() -> dict[str, Any]:
         "jinja2": _package_version("jinja2"),
         "babel": _package_version("babel"),
         "fonts": font_versions(),
+        # Business days and the US validation period are counted with these calendars; their
+        # data changes from version to version (CN's holidays are announced yearly).
+        "calendars": library_versions(),
     }
 
 

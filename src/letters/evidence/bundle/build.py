@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -11,7 +10,7 @@ from pathlib import Path
 from letters.carriers.numbers import parse_tracking
 from letters.compose.letterhead import Letterhead, find_letterhead
 from letters.compose.locale import format_date
-from letters.errors import ConfigError, InputError, RenderError
+from letters.errors import ConfigError, RenderError
 from letters.evidence.archive import now_utc
 from letters.evidence.bundle.assemble import (
     Part,
@@ -47,7 +46,7 @@ from letters.evidence.bundle.pages import (
 )
 from letters.evidence.bundle.redact import LABELS as REDACTION_LABELS
 from letters.evidence.bundle.redact import RedactedPage, RedactMailing, shown_list
-from letters.evidence.bundle.sources import AccountEvidence, collect_evidence
+from letters.evidence.bundle.sources import AccountEvidence, Supplied, collect_evidence, read_supplied
 from letters.evidence.ledger import Ledger
 from letters.files import atomic_write, private_dir
 from letters.pdf.writer import PdfResult
@@ -131,7 +130,7 @@ def build_bundle(
     _refuse_overwriting_input(output, extras, archive_dirs)
     evidence = collect_evidence(account_id, ledger, archive_dirs)
     lang = check_language(lang or evidence.letters[-1].record.lang)
-    supplied = [_read_supplied(path) for path in extras]
+    supplied = [read_supplied(path) for path in extras]
     pages = BundlePages(templates_root, letterheads_root, lang, now_utc())
     body = _body_documents(evidence, supplied, pages, lang, redact_mailing)
     if certification is not None:
@@ -194,23 +193,6 @@ def _refuse_overwriting_input(output: Path, extras: Sequence[Path], archive_dirs
             raise ConfigError(f"{output}: the bundle may not be written inside the archive folder {root}")
 
 
-@dataclass(frozen=True)
-class _Supplied:
-    path: Path
-    pdf: bytes
-    sha256: str
-    pages: int
-
-
-def _read_supplied(path: Path) -> _Supplied:
-    # Read once: the bytes hashed for the digest page are the bytes that go into the bundle.
-    try:
-        pdf = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return _Supplied(path, pdf, hashlib.sha256(pdf).hexdigest(), count_pages(pdf, str(path)))
-
-
 def _display(number: str) -> str:
     try:
         return parse_tracking(number).display
@@ -220,7 +202,7 @@ def _display(number: str) -> str:
 
 def _body_documents(
     evidence: AccountEvidence,
-    supplied: Sequence[_Supplied],
+    supplied: Sequence[Supplied],
     pages: BundlePages,
     lang: str,
     redact_mailing: RedactMailing,
@@ -377,6 +359,15 @@ def _timeline(
         if row.note:
             text += f" — {row.note}"
         events.append((row.event_date, 2, text, deliveries_number))
+    for override in evidence.overrides:
+        if override.letter_id in letter_numbers:
+            text = t["override"].format(
+                letter_id=override.letter_id,
+                holds=override.holds,
+                operator=override.operator,
+                why=override.why,
+            )
+            events.append((override.recorded_at.date(), 0, text, letter_numbers[override.letter_id]))
     ordered = sorted(enumerate(events), key=lambda item: (item[1][0], item[1][1], item[0]))
     return [
         TimelineEntry(format_date(day, lang), text, t["see"].format(n=see))

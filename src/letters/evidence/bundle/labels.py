@@ -60,6 +60,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "handed": "Handed to {carrier}, {tracking}",
         "event_entry": "{event}: {tracking}",
         "see": "(see No. {n})",
+        "override": "{letter_id} sent despite a hold, on {operator}'s authority: {why} (hold: {holds})",
         "col_file": "File",
         "col_sha256": "SHA-256",
         "digest_intro": (
@@ -121,6 +122,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "handed": "{carrier}に差出（{tracking}）",
         "event_entry": "{event}（{tracking}）",
         "see": "（番号{n}参照）",
+        "override": "保留中の口座に{letter_id}を送付（承認：{operator}、理由：{why}。保留：{holds}）",
         "col_file": "ファイル",
         "col_sha256": "SHA-256",
         "digest_intro": (
@@ -182,6 +184,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "handed": "交{carrier}寄递（{tracking}）",
         "event_entry": "{event}（{tracking}）",
         "see": "（见序号{n}）",
+        "override": "在暂停催收期间经{operator}批准发出{letter_id}（理由：{why}；暂停：{holds}）",
         "col_file": "文件",
         "col_sha256": "SHA-256",
         "digest_intro": (

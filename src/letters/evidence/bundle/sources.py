@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from letters.carriers.services import SERVICES
 from letters.carriers.table import CARRIERS
-from letters.errors import LettersError
+from letters.errors import InputError, LettersError
 from letters.evidence.archive import ArchiveError
+from letters.evidence.bundle.assemble import count_pages
 from letters.evidence.chain_events import proven_keys, row_key
+from letters.evidence.holds import Override, overrides_for
 from letters.evidence.ledger import (
     BatchRecord,
     Ledger,
@@ -75,6 +77,7 @@ class AccountEvidence:
     mailing: tuple[MailingPages, ...]  # in the order of the letters they list
     deliveries: tuple[DeliveryRow, ...]  # by date
     batches: tuple[BatchRecord, ...]  # the ledger batches the letters belong to, in chain order
+    overrides: tuple[Override, ...] = ()  # letters sent despite a hold (--override-hold), by date
 
 
 def collect_evidence(account_id: str, ledger: Ledger, archive_dirs: Sequence[Path]) -> AccountEvidence:
@@ -94,7 +97,10 @@ def collect_evidence(account_id: str, ledger: Ledger, archive_dirs: Sequence[Pat
             mailing.extend(_mailing_pages(bag, mailed))
     numbers = {r.tracking_number: r.letter_id for r in records if r.tracking_number}
     batches = tuple(sorted((bag.batch for bag in bags.values()), key=lambda b: b.seq))
-    return AccountEvidence(account_id, letters, tuple(mailing), _deliveries(ledger, numbers), batches)
+    overrides = tuple(overrides_for(ledger, account_id))
+    return AccountEvidence(
+        account_id, letters, tuple(mailing), _deliveries(ledger, numbers), batches, overrides
+    )
 
 
 @dataclass(frozen=True)
@@ -322,3 +328,22 @@ def _deliveries(ledger: Ledger, numbers: dict[str, str]) -> tuple[DeliveryRow, .
             )
             for r in rows
         )
+
+
+@dataclass(frozen=True)
+class Supplied:
+    """A PDF the user adds to a bundle (a contract, a call log), read once and hashed."""
+
+    path: Path
+    pdf: bytes
+    sha256: str
+    pages: int
+
+
+def read_supplied(path: Path) -> Supplied:
+    # Read once: the bytes hashed for the digest page are the bytes that go into the bundle.
+    try:
+        pdf = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return Supplied(path, pdf, hashlib.sha256(pdf).hexdigest(), count_pages(pdf, str(path)))

@@ -1,0 +1,192 @@
+"""Holds and hold overrides → rows in the ledger (tables on ledger.py's metadata), and back."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Date, DateTime, Engine, Integer, Row, String, Table, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from letters.decide.holds import HOLD_REASONS, Hold
+from letters.evidence.dburl import first_line
+from letters.evidence.ledger import Ledger, LedgerError, metadata
+
+holds_table = Table(
+    "holds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(200), nullable=False, index=True),
+    Column("reason", String(20), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),  # None: until released
+    Column("note", String(500), nullable=False, default=""),
+    Column("operator", String(200), nullable=False),
+    Column("source", String(100), nullable=False),  # ledger (letters hold) or the accounts file
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    # A release never deletes the row: who released it, when and why stay on record.
+    Column("released_on", Date, nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Column("release_note", String(500), nullable=True),
+)
+
+overrides_table = Table(
+    "hold_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(200), nullable=False, index=True),
+    Column("letter_id", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("holds", String(500), nullable=False),  # the holds overridden, as described
+    Column("why", String(500), nullable=False),
+    Column("operator", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    """A hold as the ledger keeps it, with its release if it was released."""
+
+    id: int
+    hold: Hold
+    released_on: date | None
+    released_by: str
+    release_note: str
+
+
+@dataclass(frozen=True)
+class Override:
+    """A letter sent despite a hold: which, why, by whom."""
+
+    account_id: str
+    letter_id: str
+    kind: str
+    holds: str
+    why: str
+    operator: str
+    recorded_at: datetime
+
+
+# Engines whose hold tables are known to exist; weak, so an id reused by a later engine never counts.
+_READY: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _ready(ledger: Ledger) -> None:
+    """Create the hold tables in a ledger made before they existed (once per engine)."""
+    if ledger.engine in _READY:
+        return
+    try:
+        metadata.create_all(ledger.engine, tables=[holds_table, overrides_table])
+    except SQLAlchemyError as exc:
+        raise LedgerError(f"cannot create the hold tables: {first_line(exc)}") from None
+    _READY.add(ledger.engine)
+
+
+def place_hold(ledger: Ledger, hold: Hold) -> int:
+    """Record a hold; returns its number."""
+    if hold.reason not in HOLD_REASONS:
+        raise LedgerError(f"unknown hold reason {hold.reason!r}; use {', '.join(HOLD_REASONS)}")
+    _ready(ledger)
+    with ledger.engine.begin() as conn:
+        result = conn.execute(
+            insert(holds_table).values(
+                account_id=hold.account_id,
+                reason=hold.reason,
+                since=hold.since,
+                until=hold.until,
+                note=hold.note,
+                operator=hold.operator,
+                source=hold.source,
+                placed_at=datetime.now(UTC),
+            )
+        )
+        key = result.inserted_primary_key
+        return int(key[0]) if key else 0
+
+
+def release_holds(
+    ledger: Ledger, account_id: str, on: date, operator: str, note: str, reason: str | None = None
+) -> list[Hold]:
+    """Release the account's unreleased holds (of one reason, if given); returns those released."""
+    _ready(ledger)
+    query = select(holds_table).where(
+        holds_table.c.account_id == account_id, holds_table.c.released_on.is_(None)
+    )
+    if reason is not None:
+        query = query.where(holds_table.c.reason == reason)
+    with ledger.engine.begin() as conn:
+        rows = conn.execute(query).all()
+        if rows:
+            conn.execute(
+                update(holds_table)
+                .where(holds_table.c.id.in_([r.id for r in rows]))
+                .values(released_on=on, released_by=operator, release_note=note)
+            )
+    return [_hold(r) for r in rows]
+
+
+def active_holds(ledger: Ledger, account_ids: Iterable[str]) -> dict[str, list[Hold]]:
+    """Per account, its unreleased holds (the plan checks each one's dates against the as-of date)."""
+    _ready(ledger)
+    ids = list(dict.fromkeys(account_ids))
+    found: dict[str, list[Hold]] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(holds_table)
+                .where(holds_table.c.account_id.in_(ids[start : start + 500]))
+                .where(holds_table.c.released_on.is_(None))
+                .order_by(holds_table.c.since, holds_table.c.id)
+            )
+            for row in rows:
+                found.setdefault(row.account_id, []).append(_hold(row))
+    return found
+
+
+def list_holds(
+    ledger: Ledger, *, account_id: str | None = None, reason: str | None = None, released: bool = False
+) -> list[HoldRow]:
+    """Holds, oldest first; released ones only when asked for."""
+    _ready(ledger)
+    query = select(holds_table).order_by(holds_table.c.since, holds_table.c.id)
+    if account_id is not None:
+        query = query.where(holds_table.c.account_id == account_id)
+    if reason is not None:
+        query = query.where(holds_table.c.reason == reason)
+    if not released:
+        query = query.where(holds_table.c.released_on.is_(None))
+    with ledger.engine.connect() as conn:
+        return [
+            HoldRow(r.id, _hold(r), r.released_on, r.released_by or "", r.release_note or "")
+            for r in conn.execute(query)
+        ]
+
+
+def record_overrides(ledger: Ledger, overrides: Sequence[Override]) -> None:
+    _ready(ledger)
+    if not overrides:
+        return
+    with ledger.engine.begin() as conn:
+        conn.execute(insert(overrides_table), [o.__dict__ for o in overrides])
+
+
+def overrides_for(ledger: Ledger, account_id: str) -> list[Override]:
+    _ready(ledger)
+    with ledger.engine.connect() as conn:
+        rows = conn.execute(
+            select(overrides_table)
+            .where(overrides_table.c.account_id == account_id)
+            .order_by(overrides_table.c.recorded_at, overrides_table.c.id)
+        )
+        return [
+            Override(r.account_id, r.letter_id, r.kind, r.holds, r.why, r.operator, r.recorded_at)
+            for r in rows
+        ]
+
+
+def _hold(r: Row[Any]) -> Hold:
+    return Hold(r.account_id, r.reason, r.since, r.until, r.note, r.operator, r.source)
