@@ -12,6 +12,7 @@ import click
 from letters import __version__
 from letters.cli.accounts import plan, validate
 from letters.cli.batch import preview, render
+from letters.cli.desk import desk
 from letters.cli.errors import LettersGroup
 from letters.cli.evidence import bundle, history, ledger, verify
 from letters.cli.options import CONTEXT
@@ -27,7 +28,7 @@ def cli() -> None:
     """Collections correspondence: reminders, demand letters and lawyer's letters in ja / zh / en."""
 
 
-for command in (validate, plan, report, render, preview, mail, verify, ledger, history, bundle):
+for command in (validate, plan, report, render, preview, desk, mail, verify, ledger, history, bundle):
     cli.add_command(command)
 
 

@@ -1,0 +1,68 @@
+"""A checked account + the collector's choice → Options and one Letter, without touching the ledger."""
+
+from __future__ import annotations
+
+from letters.batch.compose_step import add_kind_context, make_plan
+from letters.batch.options import Options
+from letters.batch.results import BatchResult
+from letters.compose.letterhead import find_letterhead
+from letters.compose.naiyo_grid import parse_grid
+from letters.compose.render_html import Letter
+from letters.decide.policy import load_policy
+from letters.desk.config import DeskConfig
+from letters.desk.forms import LetterChoice
+from letters.errors import LettersError
+from letters.intake.accounts import AccountSet
+
+
+def options_for(config: DeskConfig, choice: LetterChoice, *, operator: str | None) -> Options:
+    """The Options `letters render --set … --letter KIND` would build for this letter."""
+    return Options(
+        outdir=config.outdir,
+        as_of=config.as_of,
+        policy=config.policy,
+        letter_kind=choice.kind,
+        formats=("pdf", "docx") if choice.docx else ("pdf",),
+        combined=False,
+        db=config.db,
+        archive_dir=config.archive_dir,
+        operator=operator,
+        workers=1,  # this process: the desk sends one letter at a time
+        naiyo=parse_grid(choice.naiyo) if choice.naiyo else None,
+        installments=choice.installments,
+    )
+
+
+def preview_letter(accounts: AccountSet, options: Options) -> Letter:
+    """The letter as it would be sent, but with no ledger read or write: no serial, no tracking number.
+
+    A lawyer's letter shows "PREVIEW" where the firm's serial reference will be.
+    """
+    policy = load_policy(options.policy)
+    plan = make_plan(accounts.accounts, options, policy)
+    if not plan.letters:
+        reasons = "; ".join(skipped.reason for skipped in plan.skipped)
+        raise LettersError(f"no letter for this account: {reasons}")
+    planned = plan.letters[0]
+    country = planned.account.address.country
+    company = find_letterhead(policy.sender_for(planned.lang, country, lawyer=False), options.letterheads)
+    sender, client = company, None
+    if planned.kind == "lawyer":
+        sender = find_letterhead(policy.sender_for(planned.lang, country, lawyer=True), options.letterheads)
+        client = company
+    sender.text(planned.lang)  # a letterhead without this language fails here, by name
+    era = policy.era_dates if options.era_dates is None else options.era_dates
+    letter = Letter(
+        id=f"preview-{planned.kind}",
+        sequence=1,
+        planned=planned,
+        sender=sender,
+        client=client,
+        reference="PREVIEW" if planned.kind == "lawyer" else planned.account.account_id,
+        era_dates=era,
+    )
+    result = BatchResult(plan=plan)
+    ready = add_kind_context([letter], options, result)
+    if result.failed:
+        raise LettersError(result.failed[0].error)
+    return ready[0]
