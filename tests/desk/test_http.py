@@ -180,3 +180,94 @@ def test_network_bind_needs_a_token(tmp_path: Path) -> None:
         login = client.post("/login", data={"token": "s3cret-token-for-tests"}, follow_redirects=False)
         assert login.status_code == 303 and "httponly" in login.headers["set-cookie"].lower()
         assert client.get("/").status_code == 200  # the cookie now
+
+
+def test_send_with_tracking_and_delivery_in_history(tmp_path: Path) -> None:
+    from datetime import date
+
+    from letters.evidence.ledger import DeliveryEvent
+    from letters.post.tracking import TrackingSetup
+
+    tracking = TrackingSetup("range", range_prefix="RR", range_start=12345600, range_country="JP")
+    with TestClient(create_app(desk_config(tmp_path, tracking=tracking), warm=False)) as client:
+        values = _start(client, "JA-1001", kind="reminder")
+        sent = client.post("/send", data=values)
+        assert sent.status_code == 200, sent.text
+        shown = re.search(r"RR[ \d]{11,13} JP", sent.text)
+        assert shown, sent.text
+        book = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+        try:
+            number = book.history("JA-1001")[0].tracking_number
+            assert number.replace(" ", "") == shown.group(0).replace(" ", "")
+            book.record_events(
+                [DeliveryEvent(number, "delivered", date(2026, 11, 25), "signed", True)], "test"
+            )
+        finally:
+            book.close()
+        history = client.post("/history", data={"csrf": values["csrf"], "account_id": "JA-1001"})
+        assert "2026-11-25</time> delivered — signed" in history.text
+
+
+def test_find_reaches_accounts_only_the_ledger_knows(tmp: Path, client: TestClient) -> None:
+    # The module's desk sent JA-1003 (test_send_writes_records_and_archives); a desk without files:
+    values = _start(client, "JA-1003")
+    client.post("/send", data=values)
+    with TestClient(create_app(desk_config(tmp, accounts=()), warm=False)) as bare:
+        csrf = csrf_of(bare.get("/").text)
+        found = bare.post("/find", data={"csrf": csrf, "q": "JA-1003"})
+        assert 'name="account_id" value="JA-1003"' in found.text
+        assert bare.post("/find", data={"csrf": csrf, "q": "JA-9999"}).text.count('class="none"') == 1
+
+
+@pytest.mark.parametrize(
+    ("account_id", "kind", "extra"),
+    [
+        ("JA-1003", "lawyer", {}),
+        ("JA-1003", "demand", {"naiyo": "26x20"}),
+        ("ZH-1003", "payment-plan", {"installments": "4"}),
+        ("EN-1001", "validation-notice", {}),
+        ("EN-1003", "reminder", {}),
+    ],
+)
+def test_every_kind_previews(client: TestClient, account_id: str, kind: str, extra: dict[str, str]) -> None:
+    page = client.post("/preview", data={**_start(client, account_id, kind=kind), **extra})
+    assert page.status_code == 200
+    assert 'src="data:image/png;base64,' in page.text, page.text[:500]
+
+
+def test_naiyo_only_for_japanese_demands(client: TestClient) -> None:
+    page = client.post("/preview", data={**_start(client, "EN-1003", kind="reminder"), "naiyo": "26x20"})
+    assert "naiyo: 内容証明 is for Japanese demand and lawyer&#39;s letters" in page.text
+
+
+def test_preview_writes_nothing(tmp_path: Path) -> None:
+    with TestClient(create_app(desk_config(tmp_path), warm=False)) as client:
+        page = client.post("/preview", data=_start(client, "JA-1003", kind="lawyer"))
+        assert 'src="data:image/png;base64,' in page.text
+    assert not (tmp_path / "ledger.sqlite").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_renderer_refuses_when_the_queue_is_full() -> None:
+    import threading
+
+    from letters.batch.options import Options
+    from letters.desk.renderer import PreviewRenderer, RendererBusyError
+
+    renderer = PreviewRenderer(Options(), queue=0)
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        started.set()
+        release.wait(10)
+
+    worker = threading.Thread(target=renderer.exclusive, args=(hold,))
+    worker.start()
+    started.wait(10)
+    try:
+        with pytest.raises(RendererBusyError, match="busy"):
+            renderer.exclusive(lambda: None)
+    finally:
+        release.set()
+        worker.join()
+    assert renderer.exclusive(lambda: 7) == 7

@@ -44,6 +44,16 @@ from letters.cli.options import CONTEXT, as_of_option, policy_option
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Read the token from this file's first line.",
 )
+@click.option(
+    "--tracking-range",
+    metavar="PREFIX:SERIAL:COUNTRY",
+    help="Registered mail: S10 numbers for sent letters from a range, e.g. RR:12345600:JP.",
+)
+@click.option(
+    "--tracking-pool",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Registered mail: numbers in order from this file of pre-printed labels.",
+)
 @as_of_option
 @policy_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the desk in the default browser.")
@@ -56,6 +66,8 @@ def desk(
     operator: str | None,
     token: str | None,
     password_file: Path | None,
+    tracking_range: str | None,
+    tracking_pool: Path | None,
     as_of: date | None,
     policy: Path | None,
     open_browser: bool,
@@ -70,6 +82,16 @@ def desk(
             else ""
         )
     from letters.desk.config import DeskConfig
+    from letters.post.tracking import TrackingSetup, parse_range
+
+    if tracking_range and tracking_pool:
+        raise click.UsageError("choose one of --tracking-range, --tracking-pool")
+    tracking: TrackingSetup | None = None
+    if tracking_pool is not None:
+        tracking = TrackingSetup("pool", pool=tracking_pool)
+    elif tracking_range is not None:
+        prefix, start, country = parse_range(tracking_range)
+        tracking = TrackingSetup("range", range_prefix=prefix, range_start=start, range_country=country)
 
     config = DeskConfig(
         accounts=accounts,
@@ -80,5 +102,6 @@ def desk(
         host=host,
         as_of=as_of,
         policy=policy,
+        tracking=tracking,
     )
     serve_desk(config, port=port, open_browser=open_browser, announce=click.echo)

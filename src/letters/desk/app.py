@@ -124,10 +124,20 @@ def _ledger_history(desk: Desk, account_ids: list[str]) -> dict[str, list[tuple[
     }
 
 
+def _ledger_knows(desk: Desk, account_id: str) -> bool:
+    from letters.evidence.ledger import Ledger
+
+    book = Ledger(desk.config.db)
+    try:
+        return bool(book.history(account_id))
+    finally:
+        book.close()
+
+
 async def find(request: Request) -> Response:
     desk = _desk(request)
     form = await _form(request)
-    query = form.get("q", "")[:100]
+    query = form.get("q", "")[:100].strip()
     ids = [a.account_id for a in desk.accounts.values()]
     history = await run_in_threadpool(_ledger_history, desk, ids)
     found = find_accounts(
@@ -138,8 +148,10 @@ async def find(request: Request) -> Response:
         hold_check=desk.config.hold_check,
         history=history,
     )
-    # An account the ledger knows but no loaded file has: found by its exact id.
-    ledger_only = query.strip() if query.strip() in history and query.strip() not in desk.accounts else ""
+    # An account the ledger knows but no loaded file has: found by its exact id, for its history.
+    ledger_only = ""
+    if query and query not in desk.accounts and await run_in_threadpool(_ledger_knows, desk, query):
+        ledger_only = query
     return _page(desk, request, "results.html", found=found, ledger_only=ledger_only)
 
 

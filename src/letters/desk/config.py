@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from letters.errors import ConfigError
+from letters.post.tracking import TrackingSetup
 
 # A hold check: account id → the reason the account is held, or None. The holds of the decisions
 # issue plug in here; until they land nothing is held.
@@ -43,6 +44,7 @@ class DeskConfig:
     host: str = "127.0.0.1"
     as_of: date | None = None
     policy: Path | None = None
+    tracking: TrackingSetup | None = None  # registered-mail numbers for sent letters, as `letters render`
     hold_check: HoldCheck = field(default=no_holds)
     max_body: int = 64 * 1024  # bytes per request: the forms are small
     queue: int = 4  # renders waiting for the one renderer before the desk answers 503

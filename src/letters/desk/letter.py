@@ -27,6 +27,7 @@ def options_for(config: DeskConfig, choice: LetterChoice, *, operator: str | Non
         db=config.db,
         archive_dir=config.archive_dir,
         operator=operator,
+        tracking=config.tracking,
         workers=1,  # this process: the desk sends one letter at a time
         naiyo=parse_grid(choice.naiyo) if choice.naiyo else None,
         installments=choice.installments,
