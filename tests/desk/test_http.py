@@ -67,6 +67,8 @@ def test_compose_prefills_from_the_account(client: TestClient) -> None:
     assert values["account_id"] == "ZH-1003"
     assert values["language"] == "zh"
     assert values["debtor_name"] == "王芳"
+    page = client.post("/compose", data={"csrf": values["csrf"], "account_id": "ZH-1003"})
+    assert '<option value="demand" selected>' in page.text  # what `letters plan` would send
 
 
 def test_preview_is_a_png_of_page_one(client: TestClient) -> None:
@@ -85,7 +87,10 @@ def test_preview_error_sits_next_to_the_field(client: TestClient) -> None:
     assert page.status_code == 200
     assert "data:image/png" not in page.text
     principal = re.search(r'id="err-principal" hx-swap-oob="true">([^<]*)<', page.text)
-    assert principal and "not an amount" in principal.group(1)
+    assert principal and principal.group(1).startswith("not an amount")
+    page = client.post("/preview", data={**values, "principal": "12abc"}, headers={"accept-language": "zh"})
+    principal = re.search(r'id="err-principal" hx-swap-oob="true">([^<]*)<', page.text)
+    assert principal and principal.group(1).startswith("不是有效的金额（not an amount")
     page = client.post("/preview", data={**values, "due_date": ""}, headers={"accept-language": "ja"})
     due = re.search(r'id="err-due_date" hx-swap-oob="true">([^<]*)<', page.text)
     assert due and "必須項目です" in due.group(1)

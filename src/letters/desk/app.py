@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from letters.batch.options import Options
 from letters.compose.templates import template_environment
 from letters.decide.kinds import KINDS
+from letters.decide.plan import plan_letters
 from letters.decide.policy import load_policy
 from letters.desk import security
 from letters.desk.config import DeskConfig
@@ -164,8 +165,12 @@ async def compose(request: Request) -> Response:
         values["language"] = _lang(request)
     hold = desk.config.hold_check(values["account_id"]) if account else None
     checked = CheckedForm(values, None, None)
+    kind = ""
+    if account is not None:  # the kind `letters plan` would send is chosen to start with
+        planned = plan_letters([account], desk.policy, desk.as_of()).letters
+        kind = planned[0].kind if planned else ""
     return _page(
-        desk, request, "compose.html", form=checked, fields=FIELDS, required=REQUIRED, hold=hold, kind=""
+        desk, request, "compose.html", form=checked, fields=FIELDS, required=REQUIRED, hold=hold, kind=kind
     )
 
 

@@ -48,8 +48,31 @@ def words(lang: str) -> dict[str, str]:
     return {key: by_lang[lang] for key, by_lang in _WORDS.items()}
 
 
+# The validation rules' reasons (intake/validate.py, intake/parse.py) by how they begin, in ja and zh;
+# the rule's own English text follows in brackets, as it carries the details (examples, limits).
+_REASONS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("required", {"ja": "必須項目です", "zh": "必填项"}),
+    ("not an amount", {"ja": "金額として読めません", "zh": "不是有效的金额"}),
+    ("amounts may not be negative", {"ja": "金額は負にできません", "zh": "金额不能为负数"}),
+    ("more decimal places", {"ja": "小数点以下の桁数が多すぎます", "zh": "小数位数过多"}),
+    ("not a date", {"ja": "日付として読めません", "zh": "不是有效的日期"}),
+    ("no such date", {"ja": "存在しない日付です", "zh": "日期不存在"}),
+    ("not an email address", {"ja": "メールアドレスではありません", "zh": "不是有效的电子邮箱"}),
+    ("not an ISO 4217", {"ja": "通貨コードが正しくありません", "zh": "货币代码不正确"}),
+    ("must be an ISO 3166", {"ja": "国コードが正しくありません", "zh": "国家代码不正确"}),
+    ("must be ", {"ja": "選択肢から選んでください", "zh": "请从选项中选择"}),
+)
+
+
 def field_error(lang: str, reason: str) -> str:
-    """A validation reason in the UI language where the desk has the words; the rule's own text else."""
-    if reason == "required":
-        return _WORDS["required"][lang]
+    """A validation reason in the UI language (with the rule's own text for the details)."""
+    if lang == "en":
+        return reason
+    for start, by_lang in _REASONS:
+        if reason.startswith(start):
+            return (
+                by_lang[lang]
+                if reason in ("required", "required field is empty")
+                else f"{by_lang[lang]}（{reason}）"
+            )
     return reason
