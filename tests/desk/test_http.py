@@ -276,3 +276,29 @@ def test_renderer_refuses_when_the_queue_is_full() -> None:
         release.set()
         worker.join()
     assert renderer.exclusive(lambda: 7) == 7
+
+
+def test_letterhead_and_docx_choice_reach_the_sent_letter(client: TestClient) -> None:
+    # A JPY account written in English: the policy's en sender (Thames, GBP only) cannot bill it.
+    values = {
+        **_start(client, "JA-1003", kind="reminder"),
+        **{"language": "en", "debtor_name": "Hanako Sato", "address_line1": "1-3-1 Umeda"},
+        **{"address_line2": "", "city": "Osaka", "region": "Osaka", "district": "Kita-ku"},
+        **{"account_id": "JA-1003-EN", "letterhead": "sakura-finance", "docx": "on"},
+    }
+    sent = client.post("/send", data=values)
+    assert sent.status_code == 200, sent.text
+    handles = dict(
+        (name, handle)
+        for handle, name in re.findall(r'href="/download/([^"]+)" download>[^:]*: ([^<]+)<', sent.text)
+    )
+    assert sorted(Path(name).suffix for name in handles) == [".docx", ".pdf"], sent.text
+    pdf = next(client.get(f"/download/{h}").content for n, h in handles.items() if n.endswith(".pdf"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Sakura Finance" in text and "Hanako Sato" in text
+
+
+def test_letterhead_must_be_one_of_the_list(client: TestClient) -> None:
+    page = client.post("/preview", data={**_start(client, "EN-1003"), "letterhead": "../templates"})
+    assert "data:image/png" not in page.text
+    assert "letterhead: choose one of" in page.text

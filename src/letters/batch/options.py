@@ -82,6 +82,8 @@ class Options:
     validation_days: int = 35  # validation notice: period end = letter date + this
     spanish: bool = True  # validation notice: the Spanish-language offer line
     dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
+    # The company's letterhead by name instead of the policy's (for a lawyer's letter: the client).
+    letterhead: str | None = None
 
     def __post_init__(self) -> None:
         if not self.formats:

@@ -33,7 +33,7 @@ from letters.desk.forms import FIELDS, GRIDS, CheckedForm, check_form, prefill
 from letters.desk.history import account_timeline
 from letters.desk.holds import HeldAccountError, check_hold, operator_with_override
 from letters.desk.i18n import UI_LANGS, field_error, pick_language, words
-from letters.desk.letter import options_for, preview_letter
+from letters.desk.letter import company_letterheads, options_for, preview_letter
 from letters.desk.renderer import PreviewRenderer, RendererBusyError
 from letters.errors import LettersError
 from letters.intake.accounts import Account
@@ -56,6 +56,7 @@ class Desk:
         self.renderer = PreviewRenderer(Options(policy=config.policy), queue=config.queue)
         self.downloads = Downloads((config.outdir, config.archive_root))
         self.env = template_environment(HERE / "templates")
+        self.letterheads = company_letterheads(Options().letterheads)
 
     def as_of(self) -> date:
         return self.config.as_of or date.today()
@@ -170,7 +171,15 @@ async def compose(request: Request) -> Response:
         planned = plan_letters([account], desk.policy, desk.as_of()).letters
         kind = planned[0].kind if planned else ""
     return _page(
-        desk, request, "compose.html", form=checked, fields=FIELDS, required=REQUIRED, hold=hold, kind=kind
+        desk,
+        request,
+        "compose.html",
+        form=checked,
+        fields=FIELDS,
+        required=REQUIRED,
+        hold=hold,
+        kind=kind,
+        letterheads=desk.letterheads,
     )
 
 
@@ -183,7 +192,7 @@ def _errors(lang: str, checked: CheckedForm) -> dict[str, list[str]]:
 async def preview(request: Request) -> Response:
     desk = _desk(request)
     form = await _form(request)
-    checked = check_form(form)
+    checked = check_form(form, desk.letterheads)
     lang = _lang(request)
     image = ""
     general = list(checked.general)
@@ -228,7 +237,7 @@ def _send(desk: Desk, checked: CheckedForm, operator: str | None) -> Any:
 async def send(request: Request) -> Response:
     desk = _desk(request)
     form = await _form(request)
-    checked = check_form(form)
+    checked = check_form(form, desk.letterheads)
     lang = _lang(request)
     if checked.accounts is None or checked.choice is None:
         return _page(

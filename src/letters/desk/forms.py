@@ -28,6 +28,7 @@ class LetterChoice:
     installments: int | None = None
     naiyo: str = ""  # 内容証明 grid, ja demand / lawyer only
     docx: bool = False
+    letterhead: str = ""  # a company letterhead by name; empty: the policy's
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def prefill(account: Account) -> dict[str, str]:
     return {name: values.get(name, "") for name in FIELDS}
 
 
-def _choice(form: Mapping[str, str], general: list[str]) -> LetterChoice | None:
+def _choice(form: Mapping[str, str], general: list[str], letterheads: tuple[str, ...]) -> LetterChoice | None:
     kind = form.get("kind", "")
     if kind not in KINDS:
         general.append(f"kind: choose one of {', '.join(KINDS)}")
@@ -104,14 +105,18 @@ def _choice(form: Mapping[str, str], general: list[str]) -> LetterChoice | None:
     if grid and (kind not in ("demand", "lawyer") or form.get("language") != "ja"):
         general.append("naiyo: 内容証明 is for Japanese demand and lawyer's letters")
         return None
-    return LetterChoice(kind, installments, grid, form.get("docx") == "on")
+    letterhead = form.get("letterhead", "")
+    if letterhead and letterhead not in letterheads:  # a name from the list, never a path
+        general.append(f"letterhead: choose one of {', '.join(letterheads)}")
+        return None
+    return LetterChoice(kind, installments, grid, form.get("docx") == "on", letterhead)
 
 
-def check_form(form: Mapping[str, str]) -> CheckedForm:
+def check_form(form: Mapping[str, str], letterheads: tuple[str, ...] = ()) -> CheckedForm:
     """The typed values through the same rules as `letters validate`; every problem named by column."""
     values = {name: form.get(name, "").strip() for name in FIELDS}
     general: list[str] = []
-    choice = _choice(form, general)
+    choice = _choice(form, general, letterheads)
     settings = [f"{name}={value}" for name, value in values.items() if value]
     by_field: dict[str, list[str]] = {}
     accounts: AccountSet | None = None

@@ -18,6 +18,8 @@ _WORDS: dict[str, dict[str, str]] = {
     "kind": {"ja": "種類", "zh": "类型", "en": "Kind"},
     "installments": {"ja": "分割回数", "zh": "分期数", "en": "Installments"},
     "naiyo": {"ja": "内容証明", "zh": "内容证明", "en": "内容証明 grid"},
+    "letterhead": {"ja": "レターヘッド", "zh": "信头", "en": "Letterhead"},
+    "policy": {"ja": "方針どおり", "zh": "按策略", "en": "as the policy says"},
     "docx": {"ja": "DOCXも作成", "zh": "同时生成DOCX", "en": "Also DOCX"},
     "override": {"ja": "保留解除の理由", "zh": "解除暂停的理由", "en": "Hold override reason"},
     "send": {"ja": "送付（記録）", "zh": "发送（记录）", "en": "Send (record)"},

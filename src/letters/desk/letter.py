@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from letters.batch.compose_step import add_kind_context, make_plan
 from letters.batch.options import Options
 from letters.batch.results import BatchResult
-from letters.compose.letterhead import find_letterhead
+from letters.compose.letterhead import find_letterhead, load_letterhead
 from letters.compose.naiyo_grid import parse_grid
 from letters.compose.render_html import Letter
 from letters.decide.policy import load_policy
@@ -31,7 +33,17 @@ def options_for(config: DeskConfig, choice: LetterChoice, *, operator: str | Non
         workers=1,  # this process: the desk sends one letter at a time
         naiyo=parse_grid(choice.naiyo) if choice.naiyo else None,
         installments=choice.installments,
+        letterhead=choice.letterhead or None,
     )
+
+
+def company_letterheads(root: Path) -> tuple[str, ...]:
+    """The company letterheads a collector may pick (law firms come from the policy)."""
+    names = []
+    for folder in sorted(root.iterdir()):
+        if (folder / "letterhead.toml").is_file() and load_letterhead(folder).kind == "company":
+            names.append(folder.name)
+    return tuple(names)
 
 
 def preview_letter(accounts: AccountSet, options: Options) -> Letter:
@@ -46,7 +58,8 @@ def preview_letter(accounts: AccountSet, options: Options) -> Letter:
         raise LettersError(f"no letter for this account: {reasons}")
     planned = plan.letters[0]
     country = planned.account.address.country
-    company = find_letterhead(policy.sender_for(planned.lang, country, lawyer=False), options.letterheads)
+    company_name = options.letterhead or policy.sender_for(planned.lang, country, lawyer=False)
+    company = find_letterhead(company_name, options.letterheads)
     sender, client = company, None
     if planned.kind == "lawyer":
         sender = find_letterhead(policy.sender_for(planned.lang, country, lawyer=True), options.letterheads)
