@@ -49,6 +49,8 @@ def test_index_sets_strict_httponly_cookie(client: TestClient) -> None:
     cookie = page.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert page.headers["cache-control"] == "no-store"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
 
 
 def test_find_shows_balance_days_plan_and_limitation(client: TestClient) -> None:
@@ -60,6 +62,10 @@ def test_find_shows_balance_days_plan_and_limitation(client: TestClient) -> None
     assert ">45<" in found.text  # days overdue on 2026-11-23 (due 2026-10-09)
     assert "demand (45 days past due" in found.text
     assert "2031-10-09" in found.text  # JP: five years from the due date
+    by_phone = client.post("/find", data={"csrf": csrf, "q": "03-0000-2001"})
+    assert "JA-1002" in by_phone.text and "JA-1003" not in by_phone.text
+    by_id = client.post("/find", data={"csrf": csrf, "q": "JA-1003"})
+    assert "ZH-1003" not in by_id.text  # whose phone ends in 1003: an id is not a phone number
 
 
 def test_compose_prefills_from_the_account(client: TestClient) -> None:

@@ -74,6 +74,13 @@ def _page(desk: Desk, request: Request, name: str, status: int = 200, **context:
     )
     response = HTMLResponse(html, status_code=status)
     response.headers["cache-control"] = "no-store"
+    # Only the desk's own script and styles run; page images are data: URLs; no framing (clickjacking).
+    response.headers["content-security-policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'"
+    )
+    response.headers["x-frame-options"] = "DENY"
+    response.headers["referrer-policy"] = "no-referrer"
     if request.cookies.get(security.CSRF_COOKIE) != csrf:
         response.set_cookie(security.CSRF_COOKIE, csrf, **security.COOKIE_FLAGS)  # type: ignore[arg-type]
     return response

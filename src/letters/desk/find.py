@@ -34,7 +34,8 @@ def _matches(account: Account, needle: str) -> bool:
     return (
         needle.casefold() in account.account_id.casefold()
         or needle.casefold() in account.debtor_name.casefold()
-        or (len(digits) >= 4 and digits in phone)
+        # A phone number is searched only for a query of digits (and separators), not for an id.
+        or (len(digits) >= 4 and not any(ch.isalpha() for ch in needle) and digits in phone)
     )
 
 
