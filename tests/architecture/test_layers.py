@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("letters.evidence",),
     ("letters.post",),
     ("letters.batch",),
+    ("letters.desk",),
     ("letters.cli", "letters.__main__"),
 )
 

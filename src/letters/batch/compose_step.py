@@ -91,7 +91,7 @@ def build_letters(
         letter_id = _unique_id(planned, plan.as_of, used_ids)
         country = planned.account.address.country
         try:
-            company = heads.get(policy.sender_for(planned.lang, country, lawyer=False))
+            company = heads.get(options.letterhead or policy.sender_for(planned.lang, country, lawyer=False))
             if planned.kind == "lawyer":
                 sender = heads.get(policy.sender_for(planned.lang, country, lawyer=True))
                 client: Letterhead | None = company

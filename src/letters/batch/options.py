@@ -85,6 +85,8 @@ class Options:
     dispute_url: str = ""  # validation notice: where to dispute online, if anywhere
     sign_with: Path | None = None  # PKCS#12 keystore: sign the kinds the policy's [signing] names
     sign_password_file: Path | None = None  # else $LETTERS_SIGN_PASSWORD
+    # The company's letterhead by name instead of the policy's (for a lawyer's letter: the client).
+    letterhead: str | None = None
 
     def __post_init__(self) -> None:
         if not self.formats:

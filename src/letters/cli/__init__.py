@@ -12,6 +12,7 @@ import click
 from letters import __version__
 from letters.cli.accounts import plan, validate
 from letters.cli.batch import preview, render
+from letters.cli.desk import desk
 from letters.cli.errors import LettersGroup
 from letters.cli.evidence import bundle, history, ledger, verify
 from letters.cli.holds import hold, holds
@@ -35,6 +36,7 @@ for command in (
     report,
     render,
     preview,
+    desk,
     mail,
     verify,
     ledger,
