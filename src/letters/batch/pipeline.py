@@ -59,7 +59,7 @@ def _run(
     from letters.evidence.ledger import Ledger
 
     policy = load_policy(options.policy)
-    ledger = Ledger(options.db)
+    ledger = Ledger(options.db, new_ledger=options.new_ledger)
     try:
         history = ledger.last_letters(a.account_id for a in records)
         plan = make_plan(records, options, policy, history)

@@ -13,7 +13,7 @@ from letters import __version__
 from letters.cli.accounts import plan, validate
 from letters.cli.batch import preview, render
 from letters.cli.errors import LettersGroup
-from letters.cli.evidence import bundle, history, ledger, verify
+from letters.cli.evidence import bundle, history, ledger, timestamp, verify
 from letters.cli.options import CONTEXT
 from letters.cli.post import mail
 from letters.cli.report import report
@@ -27,7 +27,7 @@ def cli() -> None:
     """Collections correspondence: reminders, demand letters and lawyer's letters in ja / zh / en."""
 
 
-for command in (validate, plan, report, render, preview, mail, verify, ledger, history, bundle):
+for command in (validate, plan, report, render, preview, mail, verify, ledger, history, bundle, timestamp):
     cli.add_command(command)
 
 

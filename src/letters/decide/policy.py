@@ -12,11 +12,13 @@ from letters.carriers.postage import Postage
 from letters.decide.kinds import STAGE_KINDS
 from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
+from letters.decide.timestamping import TimestampSettings
+from letters.decide.timestamping import load_settings as load_timestamps
 from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms", "postage"}
-    | {"limitation"}
+    | {"limitation", "timestamps"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -62,6 +64,7 @@ class Policy:
     )
     postage: Mapping[str, Postage] = field(default_factory=dict)  # per carrier; defaults in mailing.py
     limitation: LimitationSettings = field(default_factory=LimitationSettings)
+    timestamps: TimestampSettings = field(default_factory=TimestampSettings)  # RFC 3161 per batch
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -114,6 +117,7 @@ def load_policy(path: Path | None) -> Policy:
         law_firms=_table(path, "law_firms", data.get("law_firms", defaults.law_firms)),
         postage=_postage(path, data.get("postage", {})),
         limitation=load_limitation(data.get("limitation", {}), str(path)),
+        timestamps=load_timestamps(data.get("timestamps", {}), str(path), path.parent),
         source=str(path),
     )
 

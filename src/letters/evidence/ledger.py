@@ -30,6 +30,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from letters.errors import LettersError
+from letters.evidence.chainhead import (
+    Head,
+    check_head,
+    ledger_key,
+    remember_head,
+    retire_head,
+)
+from letters.evidence.sqlite_files import private_sidecars, sqlite_engine_url, sqlite_read_pragmas
 from letters.evidence.state import state_dir
 
 metadata = MetaData()
@@ -129,6 +137,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    private_sidecars(cursor)
     cursor.close()
 
 
@@ -153,27 +162,34 @@ class DeliveryEvent:
 class _LedgerCore:
     """One database connection pool; every method is one transaction."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, read_only: bool = False, new_ledger: bool = False) -> None:
+        """read_only: never create, chmod or migrate (verify, history); new_ledger: start over on purpose."""
         self.url = url or default_url()
-        if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sqlite_path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
+        engine_url = sqlite_engine_url(sqlite_path, read_only) if sqlite_path else self.url
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine: Engine = create_engine(engine_url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise LedgerError(f"cannot open ledger {shown_url(self.url)}: {first_line(exc)}") from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            pragmas = sqlite_read_pragmas if "mode=ro" in engine_url else _sqlite_pragmas
+            event.listen(self.engine, "connect", pragmas)
         try:
-            metadata.create_all(self.engine)
+            if read_only:
+                self.engine.connect().close()  # an unreachable database is named here, as below
+            else:
+                metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
             raise LedgerError(
                 f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
             ) from None
-        if self.engine.dialect.name == "sqlite":
-            path = Path(self.url.removeprefix("sqlite:///"))
-            if path.exists():
-                path.chmod(0o600)  # the ledger names debtors' accounts
+        if sqlite_path is not None and not read_only and sqlite_path.exists():
+            sqlite_path.chmod(0o600)  # the ledger names debtors' accounts
+        self.head_key = ledger_key(shown_url(self.url))
+        if new_ledger:
+            retire_head(self.head_key, "started a new ledger on purpose (--new-ledger)")
+        else:
+            check_head(self.engine, self.head_key, shown_url(self.url))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -317,6 +333,7 @@ class _Extras:
     """Ledger methods for references, batches and letters (mixed into Ledger below)."""
 
     engine: Engine
+    head_key: str
 
     def reference_serials(self, counter: str, letter_ids: Sequence[str]) -> dict[str, int]:
         """A serial per letter for a counter; letters that have one keep it, others take the next."""
@@ -371,6 +388,7 @@ class _Extras:
                     conn.execute(insert(letters_table), [r.__dict__ for r in letters])
         except IntegrityError as exc:
             raise LedgerError(f"the ledger refused batch {batch.get('batch_id')}: {exc.orig}") from None
+        remember_head(self.head_key, Head(seq, batch["batch_id"], digest))
         return BatchRecord(**row)
 
     def history(self, account_id: str) -> list[LetterRecord]:
