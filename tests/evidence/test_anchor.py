@@ -176,12 +176,40 @@ def test_a_deleted_tag_manifest_does_not_let_bag_info_edits_pass(stamped: Batch)
         assert f"{stamped.bag / 'tagmanifest-sha256.txt'}: missing" in result.stderr
 
 
-def test_a_forged_anchor_fails_on_its_timestamp(stamped: Batch) -> None:
+def test_a_forged_bag_fails_on_its_timestamp(stamped: Batch) -> None:
+    """Re-render a letter, re-make every manifest and the anchor: only the TSA's token is left to say no."""
+    pdf = sorted((stamped.bag / "data" / "letters").glob("*.pdf"))[0]
+    forged = bytearray(pdf.read_bytes())
+    forged[len(forged) // 2] ^= 0x01
+    pdf.write_bytes(bytes(forged))
+    name = f"data/letters/{pdf.name}"
+    manifest = stamped.bag / "manifest-sha256.txt"
+    manifest.write_text(
+        "".join(
+            f"{hashlib.sha256(bytes(forged)).hexdigest()}  {name}\n"
+            if line.endswith(f"  {name}")
+            else f"{line}\n"
+            for line in manifest.read_text().splitlines()
+        )
+    )
+    _retag(stamped.bag)
     anchor = stamped.bag / "chain-anchor.txt"
-    anchor.write_text(anchor.read_text().replace("chain-head: ", "chain-head: 0"))
+    tag_sha = hashlib.sha256((stamped.bag / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
+    lines = anchor.read_text().splitlines()
+    anchor.write_text(
+        "\n".join(
+            f"tagmanifest-sha256: {tag_sha}" if line.startswith("tagmanifest-sha256: ") else line
+            for line in lines
+        )
+        + "\n"
+    )
     result = stamped.verify("--no-ledger")
     assert result.returncode == 1
-    assert "chain-anchor.tsr: timestamp token is for other data (its imprint differs)" in result.stderr
+    assert "changed (SHA-256 differs from the bag manifest)" not in result.stderr  # bagit is fooled
+    assert (
+        f"{stamped.bag / 'chain-anchor.tsr'}: timestamp token is for other data (its imprint differs)"
+        in result.stderr
+    )
 
 
 def _rewrite_consistently(db: str, letter_sql: str) -> None:
@@ -274,6 +302,9 @@ def test_no_tsa_reachable_then_timestamp_pending(
     unstamped = down.verify()
     assert unstamped.returncode == 0, unstamped.stderr
     assert "not timestamped" in unstamped.stdout
+    listed = run_cli(["ledger", "verify", "--db", down.db])
+    assert listed.returncode == 0, listed.stderr
+    assert f"not timestamped: 1 batch(es): {down.bag.name} " in listed.stdout
     (tmp_path / "good").mkdir()
     good = write_policy(tmp_path / "good", pki[0], tsa_url)
     later = run_cli(

@@ -89,7 +89,7 @@ def ledger_verify(
 ) -> None:
     """Re-compute the hash chain and name the first broken link; with --archive-dir, also name the
     first batch whose chain head disagrees with its bag, or that a bag has and the ledger lacks."""
-    from letters.evidence.anchor import check_ledger_against_bags, find_bags
+    from letters.evidence.anchor import check_ledger_against_bags, find_bags, pending
     from letters.evidence.ledger import Ledger
 
     roots = load_trust(policy, trust_roots)
@@ -99,6 +99,7 @@ def ledger_verify(
         bags = find_bags(archive_dirs)
         if archive_dirs:
             problems.extend(check_ledger_against_bags(book, bags, roots))
+        unstamped = pending(book)
     finally:
         book.close()
     if problems:
@@ -107,6 +108,11 @@ def ledger_verify(
             click.echo(f"also: {problem}", err=True)
         sys.exit(1)
     click.echo("ledger chain intact" + (f", agrees with {len(bags)} bag(s)" if archive_dirs else ""))
+    if unstamped:
+        click.echo(
+            f"not timestamped: {len(unstamped)} batch(es): {', '.join(unstamped)} "
+            "(`letters timestamp --pending` adds the tokens)"
+        )
 
 
 @click.command("timestamp", context_settings=CONTEXT)

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, String, Table, insert, select, update
+from sqlalchemy import Column, Integer, LargeBinary, String, Table, insert, inspect, select, update
 
 from letters.decide.timestamping import TimestampSettings
 from letters.evidence.ledger import BatchRecord, Ledger, batches, metadata
@@ -77,8 +77,13 @@ def parse_anchor(raw: bytes) -> dict[str, str]:
 
 
 def ensure_table(ledger: Ledger) -> None:
-    """The table is made on first use, so ledgers made before anchoring gain it (checkfirst: a read)."""
+    """The table is made by the first seal, so ledgers made before anchoring gain it."""
     batch_anchors.create(ledger.engine, checkfirst=True)
+
+
+def has_table(ledger: Ledger) -> bool:
+    """Readers never create it (read-only storage): no table means no batch was sealed yet."""
+    return inspect(ledger.engine).has_table(batch_anchors.name)
 
 
 def seal_batch(bag: Path, record: BatchRecord, ledger: Ledger, settings: TimestampSettings) -> Seal:
@@ -139,7 +144,8 @@ def _seal_of(row: dict[str, Any]) -> Seal:
 
 def pending(ledger: Ledger) -> list[str]:
     """Batches recorded without a timestamp token, in chain order."""
-    ensure_table(ledger)
+    if not has_table(ledger):
+        return []
     with ledger.engine.connect() as conn:
         return list(
             conn.scalars(
@@ -168,8 +174,7 @@ def check_bag_seal(bag: Path, ledger: Ledger | None, roots: Sequence[Any]) -> Ba
     tag = bag / TAG_MANIFEST
     anchor_path = bag / ANCHOR_FILE
     row = None
-    if ledger is not None:
-        ensure_table(ledger)
+    if ledger is not None and has_table(ledger):
         with ledger.engine.connect() as conn:
             found = conn.execute(select(batch_anchors).where(batch_anchors.c.batch_id == bag.name)).first()
         row = found._asdict() if found is not None else None
