@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,6 +141,19 @@ def test_a_timestamped_batch_verifies_with_letters_and_with_openssl(stamped: Bat
         check=False,
     )
     assert openssl.returncode == 0 and "Verification: OK" in openssl.stdout, openssl.stderr
+    bagit = subprocess.run(
+        [sys.executable, "-m", "bagit", "--validate", str(stamped.bag)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bagit.returncode == 0 and "is valid" in bagit.stderr, (
+        bagit.stderr
+    )  # the anchor files do not upset it
+    sha256sum = subprocess.run(
+        ["sha256sum", "tagmanifest-sha256.txt"], cwd=stamped.bag, capture_output=True, text=True, check=True
+    )
+    assert sha256sum.stdout.split()[0] == tag_sha
     agreed = stamped.ledger_verify()
     assert agreed.returncode == 0, agreed.stderr
     assert agreed.stdout.strip() == "ledger chain intact, agrees with 1 bag(s)"
