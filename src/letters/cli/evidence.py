@@ -108,6 +108,8 @@ def ledger_verify(
             click.echo(f"also: {problem}", err=True)
         sys.exit(1)
     click.echo("ledger chain intact" + (f", agrees with {len(bags)} bag(s)" if archive_dirs else ""))
+    if archive_dirs and not roots:
+        click.echo("timestamp tokens not checked: no trust roots (give --policy or --trust-roots)")
     if unstamped:
         click.echo(
             f"not timestamped: {len(unstamped)} batch(es): {', '.join(unstamped)} "

@@ -65,8 +65,9 @@ async def _fetch(stamper: Any, digest: bytes) -> Any:
 
 def token_time(der: bytes) -> datetime:
     """The TSA's genTime, read without checking anything (for display and the ledger column)."""
-    from asn1crypto import cms
+    from asn1crypto import cms, tsp
 
+    _ = tsp  # importing asn1crypto.tsp registers TSTInfo as the content type a token encapsulates
     try:
         info = cms.ContentInfo.load(der)["content"]["encap_content_info"]["content"].parsed
         moment: datetime = info["gen_time"].native
