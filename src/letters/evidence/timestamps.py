@@ -43,24 +43,21 @@ def request_token(data: bytes, tsa_urls: Sequence[str], timeout: int = 10) -> To
     failures: list[str] = []
     for url in tsa_urls:
         try:
-            token = asyncio.run(_fetch(HTTPTimeStamper(url, timeout=timeout), digest))
+            # pyHanko opens and closes an aiohttp session for each request.
+            token = asyncio.run(HTTPTimeStamper(url, timeout=timeout).async_timestamp(digest, "sha256"))
         except Exception as exc:  # aiohttp, TSA refusal, bad DER: try the next TSA, report them all
             failures.append(
                 f"{url}: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
             )
             continue
         der = token.dump()
+        info = token["content"]["encap_content_info"]["content"].parsed
+        if info["message_imprint"]["hashed_message"].native != digest:
+            # pyHanko checks the nonce, not the imprint: a TSA answering for other data is no answer.
+            failures.append(f"{url}: answered with a token for other data")
+            continue
         return Token(der=der, tsa_url=url, gen_time=token_time(der))
     raise TimestampUnavailableError("no TSA answered (" + "; ".join(failures) + ")")
-
-
-async def _fetch(stamper: Any, digest: bytes) -> Any:
-    try:
-        return await stamper.async_timestamp(digest, "sha256")
-    finally:
-        session = getattr(stamper, "_session", None)
-        if session is not None and hasattr(session, "close"):
-            await session.close()
 
 
 def token_time(der: bytes) -> datetime:
