@@ -109,8 +109,11 @@ def _stamper(tsa: Issued, root: Issued, fixed_dt: datetime | None) -> Any:
 
 
 @contextmanager
-def serve_tsa(tsa: Issued, root: Issued, fixed_dt: datetime | None = None) -> Iterator[str]:
-    """A TSA answering HTTP POSTs of application/timestamp-query at the returned URL."""
+def serve_tsa(
+    tsa: Issued, root: Issued, fixed_dt: datetime | None = None, *, other_imprint: bool = False
+) -> Iterator[str]:
+    """A TSA answering HTTP POSTs of application/timestamp-query at the returned URL;
+    other_imprint: a faulty one that signs a different digest than it was asked to."""
     from asn1crypto import tsp
 
     stamper = _stamper(tsa, root, fixed_dt)
@@ -122,6 +125,8 @@ def serve_tsa(tsa: Issued, root: Issued, fixed_dt: datetime | None = None) -> It
                 self.send_error(415)
                 return
             request = tsp.TimeStampReq.load(body)
+            if other_imprint:
+                request["message_imprint"]["hashed_message"] = bytes(32)
             reply = asyncio.run(stamper.async_request_tsa_response(request)).dump()
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")

@@ -79,6 +79,15 @@ def test_no_tsa_reachable_is_its_own_error_naming_each_url() -> None:
         request_token(b"x", [])
 
 
+def test_a_tsa_answering_for_other_data_is_no_answer(pki: dict[str, Issued]) -> None:
+    with (
+        serve_tsa(pki["tsa"], pki["root"], other_imprint=True) as url,
+        pytest.raises(TimestampUnavailableError) as refused,
+    ):
+        request_token(b"data", [url])
+    assert f"{url}: answered with a token for other data" in str(refused.value)
+
+
 def test_no_trust_roots_is_refused_not_waved_through(tsa_url: str) -> None:
     token = request_token(b"x", [tsa_url])
     with pytest.raises(TimestampError, match="no trust roots"):
