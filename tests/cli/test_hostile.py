@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
+from letters.evidence.ledger import Ledger
 from tests.conftest import JA_ROW, SAMPLES, CsvWriter
 from tests.helpers import deliberately_broken
 
@@ -139,6 +140,8 @@ def test_database_password_is_never_echoed() -> None:
 def _ledger(tmp_path: Path) -> Path:
     """A ledger with its tables, made by letters itself."""
     path = tmp_path / "ledger.sqlite"
+    # `ledger verify` is read-only and never creates a ledger (issue 20): a writer's open does.
+    Ledger(f"sqlite:///{path}").close()
     result = run(["ledger", "verify", "--db", f"sqlite:///{path}"])
     assert result.returncode == 0, result.stderr
     return path

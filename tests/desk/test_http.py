@@ -203,7 +203,9 @@ def test_send_with_tracking_and_delivery_in_history(tmp_path: Path) -> None:
     from letters.evidence.ledger import DeliveryEvent
     from letters.post.tracking import TrackingSetup
 
-    tracking = TrackingSetup("range", range_prefix="RR", range_start=12345600, range_country="CN")  # 挂号信: S10 RR…CN
+    tracking = TrackingSetup(
+        "range", range_prefix="RR", range_start=12345600, range_country="CN"
+    )  # 挂号信: S10 RR…CN
     with TestClient(create_app(desk_config(tmp_path, tracking=tracking), warm=False)) as client:
         values = _start(client, "ZH-1001", kind="reminder")
         sent = client.post("/send", data=values)

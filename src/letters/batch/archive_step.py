@@ -174,3 +174,7 @@ def archive_batch(
         )
     else:
         result.batch = existing
+    from letters.evidence.anchor import seal_batch
+
+    # After the ledger commit: the anchor names the chain head this batch made.
+    result.seal = seal_batch(result.archive, result.batch, ledger, policy.timestamps)

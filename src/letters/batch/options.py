@@ -69,6 +69,7 @@ class Options:
     qr_pattern: str = "LETTERS:1:{id}:{sha256}"  # or a URL such as https://verify.example/{id}?h={sha256}
     tracking: TrackingSetup | None = None  # registered-mail numbers: None = not sent registered
     db: str | None = None  # ledger URL (default: SQLite in the state folder)
+    new_ledger: bool = False  # start over on purpose where the state folder remembers more (recorded)
     archive: bool = True  # BagIt bag + manifest + ledger record per batch
     archive_dir: Path | None = None  # default: OUTDIR/archive
     pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded

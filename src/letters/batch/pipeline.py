@@ -74,7 +74,9 @@ def _run(
     check_signing(options, policy.signing)  # a keystore that will not open stops the batch before it starts
     # A run that records nothing (a preview, a --no-archive render without registered-mail numbers)
     # reads the history and never writes: no table, no serial, no file where the ledger would be.
-    ledger = Ledger(options.db, read_only=not options.archive and options.tracking is None)
+    ledger = Ledger(
+        options.db, draft=not options.archive and options.tracking is None, new_ledger=options.new_ledger
+    )
     run: Run | None = None
     try:
         history = ledger.last_letters(a.account_id for a in records)

@@ -14,6 +14,7 @@ from letters.decide.plan import Plan
 from letters.errors import LettersError
 
 if TYPE_CHECKING:
+    from letters.evidence.anchor import Seal
     from letters.evidence.ledger import BatchRecord
 
 Progress = Callable[[int, int], None]
@@ -50,6 +51,7 @@ class BatchResult:
     already_recorded: list[Letter] = field(default_factory=list)  # sent by an earlier run
     archive: Path | None = None
     batch: BatchRecord | None = None
+    seal: Seal | None = None  # the bag's chain anchor and RFC 3161 timestamp (or why there is none)
     worker_deaths: int = 0  # worker processes that died; their letters were rendered again
 
 

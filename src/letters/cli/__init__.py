@@ -14,7 +14,7 @@ from letters.cli.accounts import plan, validate
 from letters.cli.batch import preview, render
 from letters.cli.desk import desk
 from letters.cli.errors import LettersGroup
-from letters.cli.evidence import bundle, history, ledger, verify
+from letters.cli.evidence import bundle, history, ledger, timestamp, verify
 from letters.cli.holds import hold, holds
 from letters.cli.options import CONTEXT
 from letters.cli.payments import payments
@@ -42,6 +42,7 @@ for command in (
     ledger,
     history,
     bundle,
+    timestamp,
     hold,
     holds,
     payments,

@@ -92,6 +92,11 @@ from letters.intake.sources import Format
     help="QR payload, e.g. https://verify.example.com/{id}?h={sha256}.",
 )
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+@click.option(
+    "--new-ledger",
+    is_flag=True,
+    help="Start a new ledger on purpose where the state folder remembers batches it lacks (recorded).",
+)
 @click.option("--pdfa", is_flag=True, help="PDF/A-3b with the letter's merged data embedded (for archiving).")
 @click.option(
     "--archive-dir",
@@ -170,6 +175,7 @@ def render(
     no_qr: bool,
     qr_pattern: str,
     db: str | None,
+    new_ledger: bool,
     pdfa: bool,
     archive_dir: Path | None,
     no_archive: bool,
@@ -230,6 +236,7 @@ def render(
         qr=not no_qr,
         qr_pattern=qr_pattern,
         db=db,
+        new_ledger=new_ledger,
         pdfa=pdfa,
         archive=not no_archive,
         archive_dir=archive_dir,
@@ -291,6 +298,13 @@ def render(
     if result.batch is not None:
         click.echo(
             f"ledger: batch {result.batch.batch_id} (#{result.batch.seq}, hash {result.batch.hash[:16]}…)"
+        )
+    if result.seal is not None and result.seal.stamped_at is not None:
+        click.echo(f"timestamp: {result.seal.stamped_at.isoformat()} (RFC 3161, {result.seal.tsa_url})")
+    elif result.seal is not None:
+        click.echo(
+            f"timestamp: none, batch {result.seal.batch_id} is not timestamped ({result.seal.note}); "
+            "`letters timestamp --pending` adds the token later"
         )
     for letter in result.already_recorded:
         click.echo(f"already sent {letter.id}: recorded in the ledger by an earlier run", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,18 +13,48 @@ from letters.cli.options import CONTEXT
 from letters.evidence.bundle.labels import BUNDLE_LANGUAGES, DEFAULT_BATES_PREFIX
 
 
+def trust_options(func: Any) -> Any:
+    """--policy / --trust-roots: the roots a timestamp token's TSA certificate must chain to."""
+    func = click.option(
+        "--trust-roots",
+        "trust_roots",
+        multiple=True,
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="TSA root certificate(s), PEM or DER (added to the policy's [timestamps] trust_roots).",
+    )(func)
+    return click.option(
+        "--policy",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="Policy TOML whose [timestamps] trust_roots check the timestamp tokens.",
+    )(func)
+
+
+def load_trust(policy: Path | None, extra: tuple[Path, ...]) -> list[Any]:
+    from letters.decide.policy import load_policy
+    from letters.evidence.timestamps import load_roots
+
+    paths = list(load_policy(policy).timestamps.trust_roots) if policy else []
+    return load_roots([*paths, *extra])
+
+
 @click.command("verify", context_settings=CONTEXT)
 @click.argument("archive", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--db", metavar="URL", help="Ledger to check the archive against (default: the local ledger).")
 @click.option("--no-ledger", is_flag=True, help="Check the bag and its manifest only.")
-def verify(archive: Path, db: str | None, no_ledger: bool) -> None:
-    """Check an archived batch: every file's SHA-256 (full fixity), the manifest, and the ledger."""
+@trust_options
+def verify(
+    archive: Path, db: str | None, no_ledger: bool, policy: Path | None, trust_roots: tuple[Path, ...]
+) -> None:
+    """Check an archived batch: every file's SHA-256 (full fixity), the tag manifest, the chain
+    anchor and its RFC 3161 timestamp (printing its time), the manifest, and the ledger."""
     from letters.evidence.archive import verify_archive
     from letters.evidence.ledger import Ledger
 
-    ledger = None if no_ledger else Ledger(db)
+    roots = load_trust(policy, trust_roots)
+    ledger = None if no_ledger else Ledger(db, read_only=True)
+    notes: list[str] = []
     try:
-        problems = verify_archive(archive, ledger)
+        problems = verify_archive(archive, ledger, roots, notes)
     finally:
         if ledger is not None:
             ledger.close()
@@ -31,7 +62,11 @@ def verify(archive: Path, db: str | None, no_ledger: bool) -> None:
         for problem in problems:
             click.echo(problem, err=True)
         sys.exit(1)
-    click.echo(f"{archive}: verified (bag fixity, manifest" + ("" if no_ledger else ", ledger") + ")")
+    for note in notes:
+        click.echo(f"{archive}: {note}")
+    click.echo(
+        f"{archive}: verified (bag fixity, tag files, manifest" + ("" if no_ledger else ", ledger") + ")"
+    )
 
 
 @click.group(context_settings=CONTEXT, cls=LettersGroup)
@@ -41,18 +76,35 @@ def ledger() -> None:
 
 @ledger.command("verify", context_settings=CONTEXT)
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
-def ledger_verify(db: str | None) -> None:
+@click.option(
+    "--archive-dir",
+    "archive_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Also check the chain against every bag in DIR (its sealed chain head and timestamp); repeatable.",
+)
+@trust_options
+def ledger_verify(
+    db: str | None, archive_dirs: tuple[Path, ...], policy: Path | None, trust_roots: tuple[Path, ...]
+) -> None:
     """Re-compute the hash chains (batches and letters; delivery events, tracking numbers and
-    reference serials) and name the first broken link."""
+    reference serials) and name the first broken link; with --archive-dir, also name the first batch
+    whose chain head disagrees with its bag, or that a bag has and the ledger lacks."""
+    from letters.evidence.anchor import check_ledger_against_bags, find_bags, pending
     from letters.evidence.chain_events import chain_head, sealed_summary
     from letters.evidence.ledger import Ledger
 
-    book = Ledger(db)
+    roots = load_trust(policy, trust_roots)
+    book = Ledger(db, read_only=True)
     try:
         problems = book.verify_chain()
         with book.engine.connect() as conn:
             sealed = sealed_summary(conn)
             seq, head = chain_head(conn)
+        bags = find_bags(archive_dirs)
+        if archive_dirs:
+            problems.extend(check_ledger_against_bags(book, bags, roots))
+        unstamped = pending(book)
     finally:
         book.close()
     if problems:
@@ -60,10 +112,68 @@ def ledger_verify(db: str | None) -> None:
         for problem in problems[1:]:
             click.echo(f"also: {problem}", err=True)
         sys.exit(1)
-    click.echo("ledger chain intact")
+    click.echo("ledger chain intact" + (f", agrees with {len(bags)} bag(s)" if archive_dirs else ""))
     click.echo(f"evidence chain intact: {seq} entries, head {head}")
     for line in sealed:
         click.echo(f"note: {line}")
+    if archive_dirs and not roots:
+        click.echo("timestamp tokens not checked: no trust roots (give --policy or --trust-roots)")
+    if unstamped:
+        click.echo(
+            f"not timestamped: {len(unstamped)} batch(es): {', '.join(unstamped)} "
+            "(`letters timestamp --pending` adds the tokens)"
+        )
+
+
+@click.command("timestamp", context_settings=CONTEXT)
+@click.option(
+    "--pending", is_flag=True, required=True, help="Timestamp every batch recorded without a token."
+)
+@click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
+@click.option(
+    "--archive-dir",
+    "archive_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    default=(Path("out/archive"),),
+    show_default=True,
+    help="A folder of batch bags (one per batch id); give it again for more folders.",
+)
+@click.option(
+    "--policy",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Policy TOML whose [timestamps] tsa_urls are asked.",
+)
+def timestamp(pending: bool, db: str | None, archive_dirs: tuple[Path, ...], policy: Path | None) -> None:
+    """Ask the policy's TSA for the RFC 3161 tokens that batches made while no TSA answered lack."""
+    from letters.decide.policy import load_policy
+    from letters.evidence.anchor import pending as pending_batches
+    from letters.evidence.anchor import stamp_bag
+    from letters.evidence.ledger import Ledger
+
+    settings = load_policy(policy).timestamps
+    book = Ledger(db)
+    failed = 0
+    try:
+        waiting = pending_batches(book)
+        for batch_id in waiting:
+            bag = next((d / batch_id for d in archive_dirs if (d / batch_id / "bagit.txt").is_file()), None)
+            if bag is None:
+                click.echo(f"batch {batch_id}: no bag in {', '.join(map(str, archive_dirs))}", err=True)
+                failed += 1
+                continue
+            seal = stamp_bag(bag, batch_id, book, settings)
+            if seal.stamped_at is None:
+                click.echo(f"batch {batch_id}: still not timestamped ({seal.note})", err=True)
+                failed += 1
+            else:
+                click.echo(f"batch {batch_id}: timestamped {seal.stamped_at.isoformat()} ({seal.tsa_url})")
+    finally:
+        book.close()
+    if not waiting:
+        click.echo("no batches waiting for a timestamp")
+    if failed:
+        sys.exit(1)
 
 
 @click.command("history", context_settings=CONTEXT)
@@ -74,7 +184,7 @@ def history(account: str, db: str | None) -> None:
     from letters.evidence.holds import list_holds, overrides_for
     from letters.evidence.ledger import Ledger
 
-    book = Ledger(db)
+    book = Ledger(db, read_only=True)
     try:
         rows = book.history(account)
         held = list_holds(book, account_id=account, released=True)

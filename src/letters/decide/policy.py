@@ -19,12 +19,14 @@ from letters.decide.limitation import LimitationSettings
 from letters.decide.limitation import load_settings as load_limitation
 from letters.decide.mail_policy import DEFAULT_MAIL_SERVICES, load_mail_services, load_rates
 from letters.decide.signing_policy import SigningPolicy, load_signing
+from letters.decide.timestamping import TimestampSettings
+from letters.decide.timestamping import load_settings as load_timestamps
 from letters.errors import ConfigError
 
 _TOP_KEYS = frozenset(
     {"pay_within_days", "cooldown_days", "era_dates", "stages", "senders", "law_firms"}
     | {"limitation", "signing", "mail_services", "rates"}
-    | {"holds", "minimum_balance", "interest", "plan_grace_days"}
+    | {"holds", "minimum_balance", "interest", "plan_grace_days", "timestamps"}
 )
 _STAGE_KEYS = frozenset({"kind", "max_days"})
 
@@ -82,6 +84,7 @@ class Policy:
     # A payment-plan letter puts the account on a ``plan`` hold until its first installment's due
     # date + this many days, so no demand goes out while the debtor is keeping to the plan.
     plan_grace_days: int = 7
+    timestamps: TimestampSettings = field(default_factory=TimestampSettings)  # RFC 3161 per batch
     source: str = "built-in defaults"
 
     def stage_for(self, days_past_due: int) -> Stage | None:
@@ -148,6 +151,7 @@ def load_policy(path: Path | None) -> Policy:
         minimum_balance=_minimum_balance(path, data.get("minimum_balance", {})),
         interest=load_interest(data.get("interest", {}), str(path)),
         plan_grace_days=grace,
+        timestamps=load_timestamps(data.get("timestamps", {}), str(path), path.parent),
         source=str(path),
     )
 

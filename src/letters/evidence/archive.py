@@ -164,9 +164,14 @@ def letter_document(letter: Any, templates_root: Path) -> bytes:
 # -- verification --------------------------------------------------------------------------------
 
 
-def verify_archive(path: Path, ledger: Any | None = None) -> list[str]:
-    """Full fixity: BagIt manifests (never the fast mode), our manifest, and the ledger if given."""
+def verify_archive(
+    path: Path, ledger: Any | None = None, trust_roots: Sequence[Any] = (), notes: list[str] | None = None
+) -> list[str]:
+    """Full fixity: BagIt manifests (never the fast mode), the tag manifest and the chain anchor with
+    its timestamp, our manifest, and the ledger if given; `notes` collects e.g. the timestamp's time."""
     import bagit
+
+    from letters.evidence.anchor import check_bag_seal
 
     problems: list[str] = []
     try:
@@ -189,6 +194,11 @@ def verify_archive(path: Path, ledger: Any | None = None) -> list[str]:
             problems.extend(_describe(path, d) for d in details)
         else:
             problems.append(f"{path}: {exc}")
+    # bagit.py skips tag files when tagmanifest-sha256.txt is gone; the anchor and ledger notice.
+    seal = check_bag_seal(path, ledger, trust_roots)
+    problems.extend(seal.problems)
+    if notes is not None:
+        notes.extend(seal.notes)
     manifest_path = path / "data" / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +37,23 @@ from letters.evidence.chain_events import (
     unrecorded,
     verify_chained,
 )
+from letters.evidence.chainhead import (
+    Head,
+    check_head,
+    ledger_key,
+    remember_head,
+    retire_head,
+)
 from letters.evidence.dburl import busy_seconds, first_line, shown_url
 from letters.evidence.identity import check_owner
 from letters.evidence.readonly import read_only_engine
+from letters.evidence.records import GENESIS as GENESIS
+from letters.evidence.records import Assignment as Assignment
+from letters.evidence.records import BatchRecord as BatchRecord
+from letters.evidence.records import DeliveryEvent as DeliveryEvent
+from letters.evidence.records import LetterRecord as LetterRecord
+from letters.evidence.records import batch_hash as batch_hash
+from letters.evidence.sqlite_files import sqlite_engine_url, sqlite_read_pragmas
 from letters.evidence.sqlsafe import create_tables, serialized, sqlite_pragmas
 from letters.evidence.state import state_dir
 
@@ -145,56 +158,55 @@ def _upgrade(conn: Connection) -> None:
         conn.execute(text('ALTER TABLE "references" ADD COLUMN account_id VARCHAR(200)'))
 
 
-@dataclass(frozen=True)
-class Assignment:
-    number: str
-    scheme: str
-    letter_id: str
-    account_id: str
-    source: str
-
-
-@dataclass(frozen=True)
-class DeliveryEvent:
-    tracking_number: str
-    event: str
-    event_date: date
-    note: str
-    matched: bool
-
-
 class _LedgerCore:
     """One database connection pool; every method is one transaction."""
 
-    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        read_only: bool = False,
+        new_ledger: bool = False,
+        draft: bool = False,
+    ) -> None:
+        """read_only: never create, chmod or migrate (verify, history); draft: a run that records nothing
+        (a preview, a --no-archive render) reads the history if there is a ledger, else an empty one in
+        memory, and leaves no file; new_ledger: start over on purpose (recorded)."""
         self.url = url or default_url()
-        self.read_only = read_only
-        if read_only:
+        self.read_only = read_only or draft
+        self.head_key = ledger_key(shown_url(self.url))
+        if draft:
             self.engine: Engine = read_only_engine(self.url, metadata)
             return
-        if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sqlite_path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
+        engine_url = sqlite_engine_url(sqlite_path, read_only) if sqlite_path else self.url
         # SQLite: a writer waits (a minute by default) for another process's write lock instead of
         # failing; LETTERS_LEDGER_BUSY_SECONDS changes it (tests of a busy ledger use 1).
         connect_args = {"timeout": busy_seconds()} if self.url.startswith("sqlite") else {}
         try:
-            self.engine = create_engine(self.url, future=True, connect_args=connect_args)
+            self.engine = create_engine(engine_url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise LedgerError(f"cannot open ledger {shown_url(self.url)}: {first_line(exc)}") from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", sqlite_pragmas)
+            pragmas = sqlite_read_pragmas if "mode=ro" in engine_url else sqlite_pragmas
+            event.listen(self.engine, "connect", pragmas)
         try:
-            create_tables(self.engine, metadata, _upgrade)
+            if read_only:
+                self.engine.connect().close()  # an unreachable database is named here, as below
+            else:
+                create_tables(self.engine, metadata, _upgrade)
         except SQLAlchemyError as exc:
             raise LedgerError(
                 f"cannot open ledger {shown_url(self.url)}: {exc.__class__.__name__}: {first_line(exc)}"
             ) from None
-        create_chain(self.engine)
-        if self.engine.dialect.name == "sqlite":
-            path = Path(self.url.removeprefix("sqlite:///"))
-            if path.exists():
-                path.chmod(0o600)  # the ledger names debtors' accounts
+        if not read_only:
+            create_chain(self.engine)
+        if sqlite_path is not None and not read_only and sqlite_path.exists():
+            sqlite_path.chmod(0o600)  # the ledger names debtors' accounts
+        if new_ledger:
+            retire_head(self.head_key, "started a new ledger on purpose (--new-ledger)")
+        else:
+            check_head(self.engine, self.head_key, shown_url(self.url))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -288,60 +300,11 @@ class _LedgerCore:
             return [DeliveryEvent(r.tracking_number, r.event, r.event_date, r.note, r.matched) for r in rows]
 
 
-GENESIS = "0" * 64
-
-
-@dataclass(frozen=True)
-class LetterRecord:
-    """One letter as the ledger remembers it."""
-
-    letter_id: str
-    batch_id: str
-    account_id: str
-    kind: str
-    lang: str
-    letter_date: str
-    data_sha256: str
-    pdf_sha256: str
-    docx_sha256: str
-    tracking_number: str
-    qr_payload: str
-    file: str
-
-
-@dataclass(frozen=True)
-class BatchRecord:
-    seq: int
-    batch_id: str
-    created_at: str
-    as_of: str
-    input_sha256: str
-    manifest_sha256: str
-    letter_count: int
-    operator: str
-    prev_hash: str
-    hash: str
-
-
-def batch_hash(prev_hash: str, batch: dict[str, Any], letters: Sequence[LetterRecord]) -> str:
-    """SHA-256 over the previous link, the batch's fields and every letter's fields, canonically."""
-    import hashlib
-    import json
-    from dataclasses import asdict
-
-    body = {
-        "prev": prev_hash,
-        "batch": {k: batch[k] for k in sorted(batch) if k not in ("hash", "prev_hash", "seq")},
-        "letters": [asdict(r) for r in sorted(letters, key=lambda r: r.letter_id)],
-    }
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 class _Extras:
     """Ledger methods for references, batches and letters (mixed into Ledger below)."""
 
     engine: Engine
+    head_key: str
 
     def reference_serials(
         self, counter: str, letter_ids: Sequence[str], accounts: dict[str, str] | None = None
@@ -408,6 +371,7 @@ class _Extras:
                     conn.execute(insert(letters_table), [r.__dict__ for r in letters])
         except IntegrityError as exc:
             raise LedgerError(f"the ledger refused batch {batch.get('batch_id')}: {exc.orig}") from None
+        remember_head(self.head_key, Head(seq, batch["batch_id"], digest))
         return BatchRecord(**row)
 
     def history(self, account_id: str) -> list[LetterRecord]:

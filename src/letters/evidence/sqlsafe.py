@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from letters.evidence.sqlite_files import private_sidecars
+
 # pg_advisory_xact_lock key for "creating or upgrading the ledger's tables" ("LTRS" in ASCII).
 _CREATE_LOCK = 0x4C545253
 
@@ -64,4 +66,5 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    private_sidecars(cursor)
     cursor.close()
