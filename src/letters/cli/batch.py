@@ -131,6 +131,13 @@ from letters.post.tracking import SERVICES, Service
     default=None,
     help="Render processes (default: the cores this process may use, container CPU limits included).",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N (N local worker "
+    "processes). Without it, --workers processes on this machine.",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def render(
     file: str | None,
@@ -166,6 +173,7 @@ def render(
     no_spanish: bool,
     dispute_url: str,
     workers: int | None,
+    cluster: str | None,
     silent: bool,
 ) -> None:
     """Write a PDF per letter for the accounts in FILE (or one --set account) into OUTPUT."""
@@ -217,6 +225,11 @@ def render(
     )
     if workers is not None:
         options = replace(options, workers=workers)
+    if cluster is not None:
+        from letters.batch.cluster import parse_cluster
+
+        parse_cluster(cluster)
+        options = replace(options, cluster=cluster)
     if naiyo is not None and letter_kind not in ("demand", "lawyer"):
         raise click.UsageError(
             "--naiyo is for demand and lawyer's letters: add --letter demand or --letter lawyer"
