@@ -96,3 +96,74 @@ def test_a_cluster_worker_killed_mid_batch_costs_no_letter_and_doubles_none(
     code, stderr = _render(accounts_file(write_csv), out, db)
     assert code == 0, stderr
     assert len(recorded_letters(db)) == 4
+
+
+# --- two coordinators, one PostgreSQL ledger ------------------------------------------------------
+
+
+def _tracking_numbers(out: Path) -> list[str]:
+    import csv
+
+    numbers: list[str] = []
+    for listing in out.glob("mailing_*.csv"):
+        with listing.open(encoding="utf-8-sig", newline="") as handle:
+            numbers += [row["tracking_number"] for row in csv.DictReader(handle) if row["letter_id"]]
+    return numbers
+
+
+@pytest.mark.slow
+def test_two_coordinators_on_one_postgresql_ledger_share_no_tracking_number(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EN_ROW, JA_ROW, ZH_ROW
+
+    url = os.environ.get("LETTERS_TEST_PG_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test two coordinators against PostgreSQL: LETTERS_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL)")
+    from sqlalchemy import create_engine
+
+    from letters.evidence.ledger import Ledger, metadata
+
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    Ledger(url).close()  # the tables exist before both start (see the report on creating them)
+    runs = []
+    for tag in ("A", "B"):
+        rows = [
+            r | {"account_id": f"{r['account_id']}-{tag}{i}"}
+            for i in range(3)
+            for r in (JA_ROW, ZH_ROW, EN_ROW)
+        ]
+        source = write_csv(rows)
+        out = tmp_path / tag
+        args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
+        args += ["--db", url, "--silent", "--workers", "1", "--tracking-range", "RR:12345600:JP"]
+        runs.append(
+            (
+                out,
+                subprocess.Popen([sys.executable, "-m", "letters", *args], stderr=subprocess.PIPE, text=True),
+            )
+        )
+    finished = 0
+    seen: list[str] = []
+    for out, process in runs:
+        _, stderr = process.communicate(timeout=120)
+        if process.returncode == 0:
+            finished += 1
+            seen += _tracking_numbers(out)
+        else:  # the other way allowed: a clean one-line refusal, nothing half-recorded
+            assert process.returncode == 1, stderr
+            assert stderr.strip().startswith("Error:") and "Traceback" not in stderr, stderr
+    assert finished >= 1
+    assert len(seen) == 9 * finished
+    assert len(set(seen)) == len(seen), "two coordinators handed out the same tracking number"
+    verified = run_cli(["ledger", "verify", "--db", url])
+    assert verified.returncode == 0, verified.stderr
+    assert "intact" in verified.stdout
