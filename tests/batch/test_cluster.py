@@ -141,7 +141,7 @@ def test_two_coordinators_on_one_postgresql_ledger_share_no_tracking_number(
             for i in range(3)
             for r in (JA_ROW, ZH_ROW, EN_ROW)
         ]
-        source = write_csv(rows)
+        source = write_csv(rows, name=f"{tag}.csv")  # two files: each coordinator its own accounts
         out = tmp_path / tag
         args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
         args += ["--db", url, "--silent", "--workers", "1", "--tracking-range", "RR:12345600:JP"]
