@@ -129,14 +129,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         if os.environ.get("CI"):
             pytest.fail("CI must test the ledger against PostgreSQL: LETTERS_TEST_PG_URL is not set")
         pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL, or run `make test` as root)")
+    return reset_postgresql(url)
+
+
+def reset_postgresql(url: str) -> str:
+    """Tests share one server database: each starts from no tables at all (ledger, evidence chain,
+    claims), as a new ledger would."""
     from sqlalchemy import create_engine
 
+    from letters.evidence import claims
     from letters.evidence.chain_events import chain_metadata
     from letters.evidence.ledger import metadata
 
     engine = create_engine(url)
-    metadata.drop_all(engine)  # tests share one server database: start each from empty tables
-    chain_metadata.drop_all(engine)
+    for tables in (metadata, chain_metadata, claims.metadata):
+        tables.drop_all(engine)
     engine.dispose()
     return url
 

@@ -75,6 +75,7 @@ class Options:
     pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
     operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
     workers: int = field(default_factory=available_cores)  # render processes
+    cluster: str | None = None  # Dask: tcp://HOST:PORT or local:N (--cluster); None = local workers
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
     naiyo_docx: bool = False  # also write the e内容証明 Word file

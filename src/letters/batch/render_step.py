@@ -202,6 +202,10 @@ def _preload() -> None:
 def pool_for_batch(options: Options, accounts: int) -> WorkerPool:
     """Up to ``--workers`` processes, no more than the batch has chunks: a one-off letter gets one,
     which loads WeasyPrint while this process opens the ledger. ``--workers 1``: this process."""
+    if options.cluster:
+        from letters.batch.cluster import ClusterPool, parse_cluster
+
+        return ClusterPool(*parse_cluster(options.cluster))
     if options.workers <= 1:
         return WorkerPool(0)
     return WorkerPool(max(1, min(options.workers, (accounts + CHUNK - 1) // CHUNK)), initializer=_preload)
@@ -211,6 +215,11 @@ def _render_all(
     workers: WorkerPool, context: _RenderContext, jobs: Sequence[_Job], fonts: BatchFonts | None
 ) -> Iterator[_Done]:
     """Each job's outcome, as the workers finish them (in order when this process renders)."""
+    from letters.batch.cluster import ClusterPool
+
+    if isinstance(workers, ClusterPool):  # a Dask cluster (--cluster): bytes back, files written here
+        yield from workers.render(_render_chunk, context, fonts, jobs, _render_died)
+        return
     if not workers.processes:
         for number, job in enumerate(jobs, start=1):
             yield _render_one(context, _writers(context, fonts), job)

@@ -152,6 +152,13 @@ from letters.intake.sources import Format
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the keystore password from the first line of FILE.",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N (N local worker "
+    "processes). Without it, --workers processes on this machine.",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @override_hold_option
 def render(
@@ -191,6 +198,7 @@ def render(
     workers: int | None,
     sign_with: Path | None,
     sign_password_file: Path | None,
+    cluster: str | None,
     silent: bool,
     override_hold: str | None,
 ) -> None:
@@ -245,6 +253,11 @@ def render(
     )
     if workers is not None:
         options = replace(options, workers=workers)
+    if cluster is not None:
+        from letters.batch.cluster import parse_cluster
+
+        parse_cluster(cluster)
+        options = replace(options, cluster=cluster)
     if naiyo is not None and letter_kind not in ("demand", "lawyer"):
         raise click.UsageError(
             "--naiyo is for demand and lawyer's letters: add --letter demand or --letter lawyer"

@@ -1,0 +1,333 @@
+"""Chunks of letters → a Dask cluster's workers, PDF bytes back → files written here (--cluster).
+
+The coordinator (this process) plans, numbers and builds the batch fonts as for a local batch;
+the workers render and send back each letter's bytes, so storage stays here and no shared
+filesystem is needed. Dask reruns the tasks of a dead worker (at least once); each chunk's
+result is taken here once (one future, one result), and a file already written with other bytes
+is an error, not a second letter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from letters.batch.workers import CHUNK, WorkerPool, chunks
+from letters.errors import ConfigError, RenderError, SetupError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Chunks in flight per worker: keeps every worker busy while few results wait here in memory.
+_WINDOW_PER_WORKER = 3
+
+
+def parse_cluster(value: str) -> tuple[str, int]:
+    """``local:N`` → ("local", N); ``tcp://host:port`` → (address, 0); anything else is refused."""
+    if value.startswith("local:"):
+        count = value.removeprefix("local:")
+        if not count.isdigit() or not 1 <= int(count) <= 64:
+            raise ConfigError(f"--cluster {value!r}: local:N needs N between 1 and 64")
+        return "local", int(count)
+    if value.startswith(("tcp://", "tls://")) and ":" in value.split("://", 1)[1]:
+        return value, 0
+    raise ConfigError(f"--cluster {value!r}: use tcp://HOST:PORT (a Dask scheduler) or local:N")
+
+
+def tree_digest(*folders: Path) -> str:
+    """SHA-256 over the relative names and contents of every file in ``folders``: the templates and
+    letterheads a worker renders with must be the coordinator's, byte for byte."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+_DIGESTS: dict[tuple[Path, Path], str] = {}
+
+
+def check_files(templates: Path, letterheads: Path, expected: str) -> None:
+    """On a worker: refuse the batch when its templates or letterheads differ from the coordinator's."""
+    key = (templates, letterheads)
+    if key not in _DIGESTS:
+        if not templates.is_dir() or not letterheads.is_dir():
+            raise SetupError(
+                f"worker {os.getpid()}: no templates at {templates} or letterheads at {letterheads}"
+            )
+        _DIGESTS[key] = tree_digest(templates, letterheads)
+    if _DIGESTS[key] != expected:
+        raise SetupError(
+            f"worker {os.getpid()}: its templates/letterheads ({templates}, {letterheads}) differ from "
+            "the coordinator's: install the same version on every machine"
+        )
+
+
+def _plugin() -> Any:
+    """A WorkerPlugin that loads WeasyPrint once per worker, when the worker joins."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class LoadWeasyPrint(WorkerPlugin):
+        name = "letters-weasyprint"
+
+        def setup(self, worker: Any) -> None:
+            from letters.pdf.weasy import load
+
+            load()
+
+    return LoadWeasyPrint()
+
+
+class ClusterPool(WorkerPool):
+    """The WorkerPool interface over a Dask client: ``run`` maps chunks over the cluster's workers."""
+
+    def __init__(self, address: str, workers: int = 0) -> None:
+        super().__init__(0)
+        self.address = address
+        self.processes = workers or 1
+        self.dashboard = ""
+        self._local_workers = workers if address == "local" else 0
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> ClusterPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def client(self) -> Any:
+        return self._client
+
+    def start(self) -> None:
+        if self._client is not None:
+            return
+        # distributed has no type hints: taken as Any rather than ignoring each call.
+        dask: Any = importlib.import_module("distributed")
+        Client, LocalCluster = dask.Client, dask.LocalCluster  # noqa: N806 - the library's names
+        try:
+            if self._local_workers:
+                self._cluster = LocalCluster(
+                    n_workers=self._local_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=40,
+                )
+                self._client = Client(self._cluster)
+                # Every worker up before the batch fonts are scattered to all of them: a copy held by
+                # one worker alone would be lost with it (Dask: "lose scattered data").
+                self._client.wait_for_workers(self._local_workers, timeout=120)
+            else:
+                self._client = Client(self.address, timeout="15s")
+        except OSError as exc:
+            raise SetupError(f"--cluster {self.address}: cannot reach the Dask scheduler ({exc})") from None
+        self._client.register_plugin(_plugin())
+        self.processes = max(1, len(self._client.scheduler_info().get("workers", {})))
+        self.dashboard = str(self._client.dashboard_link or "")
+        print(f"Dask dashboard: {self.dashboard}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def run(
+        self,
+        func: Callable[[tuple[Any, ...]], Result],
+        fixed: tuple[Any, ...],
+        items: Sequence[Item],
+        crashed: Callable[[Item], Result],
+    ) -> Iterator[tuple[int, Result]]:
+        """``func((*fixed, chunk))`` on the cluster, a window of chunks at a time; yields (index of the
+        chunk's first item, result) as they finish. A chunk whose workers keep dying (Dask's
+        KilledWorker) yields ``crashed(item)`` for each of its items."""
+        dask: Any = importlib.import_module("distributed")
+        KilledWorker = importlib.import_module("distributed.scheduler").KilledWorker  # noqa: N806
+
+        client = self._client
+        # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk.
+        fixed_future = client.scatter([fixed], broadcast=True)[0] if fixed else None
+        pending = list(chunks(list(enumerate(items)), CHUNK))
+        pending.reverse()
+        window = _WINDOW_PER_WORKER * self.processes
+        in_hand: dict[Any, list[tuple[int, Item]]] = {}
+        completed = dask.as_completed()
+
+        shipped = [fixed_future]
+        rescatters = 0
+
+        def submit() -> None:
+            while pending and len(in_hand) < window:
+                chunk = pending.pop()
+                future = client.submit(
+                    _call, func, shipped[0], [item for _, item in chunk], pure=False, retries=0
+                )
+                in_hand[future] = chunk
+                completed.add(future)
+
+        submit()
+        try:
+            for future in completed:
+                chunk = in_hand.pop(future)
+                try:
+                    result = future.result()
+                except KilledWorker:
+                    self.deaths += 1
+                    for index, item in chunk:
+                        yield index, crashed(item)
+                except Exception as exc:
+                    # A worker that died holding the only copy of the scattered batch data (Dask
+                    # cancels every task that needs it): ship it again and redo the chunk, a few times.
+                    if type(exc).__name__ not in _LOST_DATA or rescatters >= _RESCATTERS or not fixed:
+                        raise
+                    rescatters += 1
+                    self.deaths += 1
+                    shipped[0] = client.scatter([fixed], broadcast=True)[0]
+                    pending.append(chunk)
+                else:
+                    yield chunk[0][0], result
+                future.release()
+                submit()
+        finally:
+            # Ctrl-C or an error: nothing more is rendered for this batch; the same command finishes it.
+            if in_hand:
+                client.cancel(list(in_hand))
+
+    def call(self, func: Callable[[Any], Result], arguments: Any) -> Result:
+        """The mailing lists: written here, where the files go."""
+        return func(arguments)
+
+    def render(
+        self,
+        render_chunk: Callable[[Any], list[Any]],
+        context: Any,
+        fonts: Any,
+        jobs: Sequence[Any],
+        died: Callable[[Any], list[Any]],
+    ) -> Iterator[Any]:
+        """Each job's outcome (render_step's _Done), rendered on the cluster and written here once.
+
+        A letter that comes back twice (which one future per chunk should prevent) is taken once if
+        its bytes are the same, and stops the batch if they differ.
+        """
+        options = context.options
+        fixed = (
+            render_chunk,
+            context,
+            fonts,
+            ship_fonts(fonts.folder if fonts else None),
+            tree_digest(options.templates, options.letterheads),
+        )
+        seen: dict[str, str] = {}
+
+        def crashed(job: Any) -> list[tuple[Any, dict[str, bytes]]]:
+            return [(item, {}) for item in died(job)]
+
+        for _, outcomes in self.run(render_remote, fixed, jobs, crashed):
+            for item, files in outcomes:
+                if item.letter_id in seen:
+                    if seen[item.letter_id] != item.sha256:
+                        raise RenderError(
+                            f"letter {item.letter_id}: rendered twice with different bytes "
+                            "(the same input must give the same PDF)"
+                        )
+                    continue
+                seen[item.letter_id] = item.sha256
+                yield write_returned(context.outdir, item, files)
+
+
+# Dask's errors for a task whose input (scattered data) was lost with a worker.
+_LOST_DATA = frozenset({"FutureCancelledError", "CancelledError"})
+_RESCATTERS = 3
+
+
+def _call(
+    func: Callable[[tuple[Any, ...]], Result], fixed: tuple[Any, ...] | None, chunk: list[Any]
+) -> Result:
+    return func((*(fixed or ()), chunk))
+
+
+# --- the render round in bytes: rendered into a worker's scratch folder, sent back, written here ---
+
+
+def ship_fonts(folder: Path | None) -> dict[str, bytes]:
+    """The batch font files, to send once to every worker."""
+    if folder is None:
+        return {}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+_LOCAL_FONTS: dict[str, Path] = {}
+
+
+def local_fonts(fonts: Any, files: dict[str, bytes]) -> Any:
+    """On a worker: the batch fonts written to its own folder, the stylesheet pointed there."""
+    from dataclasses import replace
+
+    if fonts is None:
+        return None
+    key = hashlib.sha256(b"".join(name.encode() + data for name, data in sorted(files.items()))).hexdigest()
+    folder = _LOCAL_FONTS.get(key)
+    if folder is None or not folder.is_dir():
+        folder = Path(tempfile.mkdtemp(prefix="letters-fonts-")).resolve()
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        _LOCAL_FONTS[key] = folder
+    css = {lang: text.replace(fonts.folder.as_uri(), folder.as_uri()) for lang, text in fonts.css.items()}
+    return replace(fonts, folder=folder, css=css)
+
+
+def render_remote(task: tuple[Any, ...]) -> list[tuple[Any, dict[str, bytes]]]:
+    """On a worker: render a chunk into a scratch folder; each outcome with its files' bytes."""
+    from dataclasses import replace
+
+    render_chunk, context, fonts, files, digest, jobs = task
+    check_files(context.options.templates, context.options.letterheads, digest)
+    scratch = Path(tempfile.mkdtemp(prefix="letters-render-"))
+    try:
+        local = replace(context, outdir=scratch)
+        done = render_chunk((local, local_fonts(fonts, files), jobs))
+        out: list[tuple[Any, dict[str, bytes]]] = []
+        for item in done:
+            paths = ([item.path] if item.path is not None else []) + list(item.extra_files)
+            out.append((item, {path.name: path.read_bytes() for path in paths}))
+        return out
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_returned(outdir: Path, item: Any, files: dict[str, bytes]) -> Any:
+    """Here: a worker's files written atomically into the batch folder, its outcome pointed at them.
+
+    A file already there (a batch being finished by the same command) is replaced, as locally.
+    """
+    from dataclasses import replace
+
+    from letters.files import atomic_write, inside
+
+    written: dict[str, Path] = {}
+    for name, data in files.items():
+        path = inside(outdir, name)
+        atomic_write(path, data)
+        written[name] = path
+    if item.path is None:
+        return item
+    return replace(
+        item,
+        path=written[item.path.name],
+        extra_files=tuple(written[path.name] for path in item.extra_files),
+    )

@@ -1,0 +1,172 @@
+"""--cluster: a batch rendered on Dask workers (a LocalCluster of 2 processes), files written here,
+every letter exactly once even when a worker is killed mid-batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from letters.batch.cluster import check_files, parse_cluster, tree_digest
+from letters.errors import ConfigError, SetupError
+from tests.batch_helpers import accounts_file, label_pool, recorded_letters, run_cli
+from tests.conftest import CsvWriter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [("local:2", ("local", 2)), ("tcp://10.0.0.5:8786", ("tcp://10.0.0.5:8786", 0))],
+)
+def test_cluster_addresses_are_parsed(value: str, parsed: tuple[str, int]) -> None:
+    assert parse_cluster(value) == parsed
+
+
+@pytest.mark.parametrize("value", ["local:0", "local:x", "10.0.0.5:8786", "tcp://host", "http://h:1"])
+def test_a_bad_cluster_address_is_one_clear_error(value: str) -> None:
+    with pytest.raises(ConfigError, match="--cluster"):
+        parse_cluster(value)
+
+
+def test_a_worker_with_other_templates_refuses_the_batch(tmp_path: Path) -> None:
+    templates, letterheads = tmp_path / "templates", tmp_path / "letterheads"
+    templates.mkdir()
+    letterheads.mkdir()
+    (templates / "a.html").write_text("coordinator's", encoding="utf-8")
+    expected = tree_digest(templates, letterheads)
+    check_files(templates, letterheads, expected)  # the same files: accepted
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.html").write_text("an older version", encoding="utf-8")
+    with pytest.raises(SetupError, match="differ from the coordinator's"):
+        check_files(other, letterheads, expected)
+
+
+def _render(source: Path, out: Path, db: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
+    result = run_cli([*args, "--db", db, "--silent", "--cluster", "local:2"], env)
+    return result.returncode, result.stderr
+
+
+def _check_batch(out: Path, db: str) -> None:
+    pdfs = sorted(out.glob("0*.pdf"))
+    assert [p.name.split("_")[-1] for p in pdfs] == [
+        "JA-0001.pdf",
+        "JA-0002.pdf",
+        "ZH-0001.pdf",
+        "EN-0001.pdf",
+    ]
+    for pdf in pdfs:
+        reader = PdfReader(pdf)
+        assert len(reader.pages) == 1
+        assert pdf.stem.split("_")[-1] in reader.pages[0].extract_text()
+    assert not list(out.rglob("*.part"))
+    assert len(recorded_letters(db)) == 4
+    (bag,) = (out / "archive").iterdir()
+    verified = run_cli(["verify", str(bag), "--db", db])
+    assert verified.returncode == 0, verified.stderr
+    assert "verified" in verified.stdout
+
+
+@pytest.mark.slow
+def test_a_batch_on_a_local_cluster(tmp_path: Path, write_csv: CsvWriter) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    code, stderr = _render(accounts_file(write_csv), out, db)
+    assert code == 0, stderr
+    assert "Dask dashboard: http://" in stderr
+    _check_batch(out, db)
+
+
+@pytest.mark.slow
+def test_a_cluster_worker_killed_mid_batch_costs_no_letter_and_doubles_none(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    # The Dask worker rendering JA-0002 is SIGKILLed there, once; Dask runs its chunk again elsewhere.
+    env = {"LETTERS_TEST_KILL_AT": "render:JA-0002", "LETTERS_TEST_KILL_ONCE": str(tmp_path / "killed")}
+    code, stderr = _render(accounts_file(write_csv), out, db, env)
+    assert (tmp_path / "killed").exists(), "the worker was never killed"
+    assert code == 0, stderr
+    _check_batch(out, db)
+    # Run again: the ledger already holds every letter, so none is recorded a second time.
+    code, stderr = _render(accounts_file(write_csv), out, db)
+    assert code == 0, stderr
+    assert len(recorded_letters(db)) == 4
+
+
+# --- two coordinators, one PostgreSQL ledger ------------------------------------------------------
+
+
+def _tracking_numbers(out: Path) -> list[str]:
+    import csv
+
+    numbers: list[str] = []
+    for listing in out.glob("mailing_*.csv"):
+        with listing.open(encoding="utf-8-sig", newline="") as handle:
+            numbers += [row["tracking_number"] for row in csv.DictReader(handle) if row["letter_id"]]
+    return numbers
+
+
+@pytest.mark.slow
+def test_two_coordinators_on_one_postgresql_ledger_share_no_tracking_number(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EN_ROW, JA_ROW, ZH_ROW
+
+    url = os.environ.get("LETTERS_TEST_PG_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test two coordinators against PostgreSQL: LETTERS_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL server (set LETTERS_TEST_PG_URL)")
+    from letters.evidence.ledger import Ledger
+    from tests.conftest import reset_postgresql
+
+    reset_postgresql(url)
+    Ledger(url).close()  # the tables exist before both start (see the report on creating them)
+    runs = []
+    for tag in ("A", "B"):
+        rows = [
+            r | {"account_id": f"{r['account_id']}-{tag}{i}"}
+            for i in range(3)
+            # a US business: a collector's first letter to a US consumer would be the validation notice
+            for r in (
+                JA_ROW,
+                ZH_ROW,
+                EN_ROW | {"debtor_type": "organisation", "debtor_name": "Doe LLC", "gender": ""},
+            )
+        ]
+        source = write_csv(rows, name=f"{tag}.csv")  # two files: each coordinator its own accounts
+        out = tmp_path / tag
+        args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
+        # One label file for both: the carrier follows each sender, so a mixed batch draws from a pool.
+        args += ["--db", url, "--silent", "--workers", "1", "--tracking-pool", str(label_pool(tmp_path))]
+        runs.append(
+            (
+                out,
+                subprocess.Popen([sys.executable, "-m", "letters", *args], stderr=subprocess.PIPE, text=True),
+            )
+        )
+    finished = 0
+    seen: list[str] = []
+    for out, process in runs:
+        _, stderr = process.communicate(timeout=120)
+        if process.returncode == 0:
+            finished += 1
+            seen += _tracking_numbers(out)
+        else:  # the other way allowed: a clean one-line refusal, nothing half-recorded
+            assert process.returncode == 1, stderr
+            assert stderr.strip().startswith("Error:") and "Traceback" not in stderr, stderr
+    assert finished >= 1
+    assert len(seen) == 9 * finished
+    assert len(set(seen)) == len(seen), "two coordinators handed out the same tracking number"
+    verified = run_cli(["ledger", "verify", "--db", url])
+    assert verified.returncode == 0, verified.stderr
+    assert "intact" in verified.stdout
