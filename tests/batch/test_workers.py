@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,27 @@ def test_workers_exit_when_the_batch_process_is_killed(tmp_path: Path) -> None:
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)  # our own orphans, if the test failed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_letter_past_the_time_limit_fails_alone_named(tmp_path: Path, workers: int) -> None:
+    from letters.batch.options import Options
+    from letters.batch.pipeline import run_batch
+    from tests.helpers import make_account
+
+    accounts = [make_account("ja", account_id=f"JA-{i}") for i in range(2)]
+    options = Options(
+        outdir=tmp_path / "out", letter_kind="demand", workers=workers, archive=False, letter_timeout=0.001
+    )
+    result = run_batch(accounts, options)
+    assert result.written == []
+    assert sorted(f.account_id for f in result.failed) == ["JA-0", "JA-1"]
+    for failed in result.failed:
+        assert (
+            f"letter {failed.letter_id}: took longer than 0.001 s to render (--letter-timeout)"
+            in failed.error
+        )
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    relaxed = run_batch(accounts, replace(options, letter_timeout=120))
+    assert len(relaxed.written) == 2 and relaxed.failed == []

@@ -75,6 +75,9 @@ class Options:
     pdfa: bool = False  # PDF/A-3b with the letter's canonical data embedded
     operator: str | None = None  # who ran the batch (default: $LETTERS_OPERATOR, then $USER)
     workers: int = field(default_factory=available_cores)  # render processes
+    # Seconds one letter may take to render before it fails (0: no limit): a letter of pathological
+    # input (a name of megabytes) must not hold up the morning's batch.
+    letter_timeout: float = 120.0
     cluster: str | None = None  # Dask: tcp://HOST:PORT or local:N (--cluster); None = local workers
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
@@ -105,6 +108,8 @@ class Options:
         check_pattern(self.qr_pattern)
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1, not {self.workers}")
+        if not 0 <= self.letter_timeout <= 86400:
+            raise ConfigError(f"letter timeout must be 0 (none) to 86400 seconds, not {self.letter_timeout}")
         if self.as_of is not None:
             try:
                 check_letter_date(self.as_of)

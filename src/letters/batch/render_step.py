@@ -15,6 +15,7 @@ from letters.batch.compose_step import file_names, letter_fields
 from letters.batch.options import Options
 from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, failure_message
 from letters.batch.sign_step import sign_letter
+from letters.batch.time_limit import time_limit
 from letters.batch.workers import CHUNK, DIED, WorkerPool
 from letters.compose.qr import qr_data_url, verification_payload
 from letters.compose.render_html import Letter, envelope_for, render_html
@@ -287,29 +288,31 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
     writer = writers.pdf
     crash_point(f"render:{letter.account.account_id}")
     try:
-        if letter.naiyo is not None:
-            return _render_naiyo(context, writer, job)
-        rendered = render_html(letter, options.templates)
-        extra: tuple[Path, ...] = ()
-        if writers.docx is not None:
-            # The same rendered HTML as the PDF: one template, two outputs that say the same.
-            check_glyphs(
-                rendered.html, letter.planned.lang, f"letter {letter.id}", letter_fields(letter.account)
+        # A letter that hangs WeasyPrint (a pathological input) fails alone, named; the batch goes on.
+        with time_limit(options.letter_timeout, f"letter {letter.id}"):
+            if letter.naiyo is not None:
+                return _render_naiyo(context, writer, job)
+            rendered = render_html(letter, options.templates)
+            extra: tuple[Path, ...] = ()
+            if writers.docx is not None:
+                # The same rendered HTML as the PDF: one template, two outputs that say the same.
+                check_glyphs(
+                    rendered.html, letter.planned.lang, f"letter {letter.id}", letter_fields(letter.account)
+                )
+                docx_path = inside(context.outdir, job.name.removesuffix(".pdf") + ".docx")
+                atomic_write(docx_path, writers.docx.write_rendered(rendered))
+                extra = (docx_path,)
+            pdf = writer.write(
+                rendered.html,
+                lang=letter.planned.lang,
+                envelope=envelope_for(letter.sender.paper, letter.planned.lang),
+                letter_id=letter.id,
+                fields=letter_fields(letter.account),
+                strict=options.strict,
+                pdfa=options.pdfa,
+                attachment=job.document if options.pdfa else None,
+                created=context.created,
             )
-            docx_path = inside(context.outdir, job.name.removesuffix(".pdf") + ".docx")
-            atomic_write(docx_path, writers.docx.write_rendered(rendered))
-            extra = (docx_path,)
-        pdf = writer.write(
-            rendered.html,
-            lang=letter.planned.lang,
-            envelope=envelope_for(letter.sender.paper, letter.planned.lang),
-            letter_id=letter.id,
-            fields=letter_fields(letter.account),
-            strict=options.strict,
-            pdfa=options.pdfa,
-            attachment=job.document if options.pdfa else None,
-            created=context.created,
-        )
         path = inside(context.outdir, job.name)
         data = sign_letter(pdf.data, letter, context.options, context.signing)
         atomic_write(path, data)

@@ -159,6 +159,14 @@ from letters.intake.sources import Format
     help="Render on a Dask cluster: tcp://HOST:8786 (a running scheduler) or local:N (N local worker "
     "processes). Without it, --workers processes on this machine.",
 )
+@click.option(
+    "--letter-timeout",
+    type=click.FloatRange(0, 86400),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A letter that takes longer to render fails, named (0: no limit).",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @override_hold_option
 def render(
@@ -199,6 +207,7 @@ def render(
     sign_with: Path | None,
     sign_password_file: Path | None,
     cluster: str | None,
+    letter_timeout: float,
     silent: bool,
     override_hold: str | None,
 ) -> None:
@@ -250,6 +259,7 @@ def render(
         archive_dir=archive_dir,
         operator=operator,
         override_hold=override_hold,
+        letter_timeout=letter_timeout,
     )
     if workers is not None:
         options = replace(options, workers=workers)
