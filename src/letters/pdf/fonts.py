@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -90,6 +91,35 @@ def coverage(family: str) -> frozenset[int]:
     return cmap
 
 
+@cache
+def variation_sequences(family: str) -> frozenset[tuple[int, int]]:
+    """The (base, selector) pairs the family's regular face draws as their own glyph (cmap format 14).
+
+    Read only when a letter holds a variation selector: legal names need them (葛󠄀 = U+845B U+E0100),
+    and HarfBuzz shapes the pair to the variant glyph when the face has it.
+    """
+    face = find_face(family)
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    try:
+        pairs = {
+            (base, selector)
+            for table in font["cmap"].tables
+            if table.format == 14
+            for selector, entries in table.uvsDict.items()
+            for base, _glyph in entries
+        }
+    finally:
+        font.close()
+    return frozenset(pairs)
+
+
+def _selector(char: str) -> bool:
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "letters"
@@ -101,15 +131,22 @@ def _ignorable(char: str) -> bool:
 
 
 def missing_characters(text: str, lang: str) -> list[str]:
-    """Characters of ``text`` that no font of the language's stack can draw, in order of appearance."""
+    """Characters of ``text`` that no font of the language's stack can draw, in order of appearance;
+    a variation sequence (a base and its selector) the fonts have no variant glyph for counts as one."""
     stack = FONT_STACKS[lang]
     covered = [coverage(family) for family in stack]
     missing: list[str] = []
     for char in dict.fromkeys(text):
-        if _ignorable(char):
+        if _ignorable(char) or _selector(char):
             continue
         if not any(ord(char) in cmap for cmap in covered):
             missing.append(char)
+    pairs = {(base, sel) for base, sel in itertools.pairwise(text) if _selector(sel)}
+    for base, sel in sorted(pairs, key=lambda pair: text.index(pair[0] + pair[1])):
+        # Without the variant the face would draw the plain character and drop the selector: a
+        # legal name printed with the wrong glyph is refused, as a missing character is.
+        if not any((ord(base), ord(sel)) in variation_sequences(family) for family in stack):
+            missing.append(base + sel)
     return missing
 
 
@@ -148,7 +185,8 @@ def check_glyphs(html: str, lang: str, name: str, fields: dict[str, str]) -> Non
     details = []
     for char in missing:
         where = next((name for name, value in fields.items() if char in value), "the template text")
-        details.append(f"{char!r} (U+{ord(char):04X}) in {where}")
+        codes = " ".join(f"U+{ord(c):04X}" for c in char)
+        details.append(f"{char!r} ({codes}) in {where}")
     raise RenderError(f"{name}: no glyph in {stack} for " + ", ".join(details))
 
 
