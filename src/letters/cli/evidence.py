@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from letters.cli.errors import LettersGroup
-from letters.cli.options import CONTEXT
+from letters.cli.options import CONTEXT, bag_folders_option
 from letters.evidence.bundle.labels import BUNDLE_LANGUAGES, DEFAULT_BATES_PREFIX
 
 
@@ -130,15 +130,7 @@ def ledger_verify(
     "--pending", is_flag=True, required=True, help="Timestamp every batch recorded without a token."
 )
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
-@click.option(
-    "--archive-dir",
-    "archive_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    default=(Path("out/archive"),),
-    show_default=True,
-    help="A folder of batch bags (one per batch id); give it again for more folders.",
-)
+@bag_folders_option
 @click.option(
     "--policy",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -225,15 +217,7 @@ def history(account: str, db: str | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The bundle PDF to write (0600, written atomically).",
 )
-@click.option(
-    "--archive-dir",
-    "archive_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    default=(Path("out/archive"),),
-    show_default=True,
-    help="A folder of batch bags (one per batch id); give it again for more folders.",
-)
+@bag_folders_option
 @click.option("--db", metavar="URL", help="Ledger database URL (default: SQLite in the state folder).")
 @click.option(
     "--lang",

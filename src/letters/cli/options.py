@@ -92,3 +92,15 @@ def _limitation_rows(accounts: Any, as_of: date, db: str | None, policy: Path | 
     finally:
         book.close()
     return report_rows(accounts, as_of, demands=demands, settings=load_policy(policy).limitation)
+
+
+# The folders `timestamp` and `bundle` look for batch bags in (one per batch id).
+bag_folders_option = click.option(
+    "--archive-dir",
+    "archive_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    default=(Path("out/archive"),),
+    show_default=True,
+    help="A folder of batch bags (one per batch id); give it again for more folders.",
+)
