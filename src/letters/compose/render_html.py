@@ -17,7 +17,10 @@ from letters.compose.addressing import address_lines, recipient_lines, salutatio
 from letters.compose.history import EarlierLetter, earlier_letters
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
+from letters.compose.required.check import check_required
+from letters.compose.required.element import LetterFacts
 from letters.compose.templates import TemplateIdentity, load_template, template_identity
+from letters.decide.limitation import jurisdiction_of
 from letters.decide.plan import PlannedLetter
 from letters.errors import LettersError, RenderError, TemplateError
 from letters.intake.accounts import Account
@@ -211,6 +214,20 @@ def envelope_for(paper: str, lang: str) -> str:
     return "naga3" if lang == "ja" else "dl"
 
 
+def letter_facts(letter: Letter, *, time_barred: bool = False) -> LetterFacts:
+    """What decides which required elements (compose/required/) the letter must carry."""
+    account = letter.account
+    return LetterFacts(
+        jurisdiction=jurisdiction_of(account),
+        kind=letter.planned.kind,
+        lang=letter.planned.lang,
+        debtor_type=account.debtor_type,
+        sender_kind=letter.sender.kind,
+        debt_collector=letter.sender.debt_collector,
+        time_barred=time_barred,
+    )
+
+
 def render_html(letter: Letter, templates_root: Path) -> RenderedHtml:
     """Render one letter's HTML; a field the template needs but the data lacks fails this letter."""
     planned = letter.planned
@@ -225,4 +242,7 @@ def render_html(letter: Letter, templates_root: Path) -> RenderedHtml:
         raise
     except (ValueError, ArithmeticError) as exc:
         raise RenderError(f"letter {letter.id}: {exc}") from None
+    # The content rules (compose/required/) look at what was merged, not at the data: a template
+    # edit that drops a required sentence is caught the same way as a blank field.
+    check_required(letter.id, html, letter_facts(letter))
     return RenderedHtml(letter, html, template_identity(templates_root, planned.lang, planned.kind))

@@ -1,0 +1,15 @@
+"""All jurisdictions' tables together, and which rows apply to a letter."""
+
+from __future__ import annotations
+
+from letters.compose.required import common
+from letters.compose.required.element import Element, LetterFacts
+
+ELEMENTS: tuple[Element, ...] = common.ELEMENTS
+
+
+def applicable(facts: LetterFacts, elements: tuple[Element, ...] = ELEMENTS) -> tuple[Element, ...]:
+    return tuple(e for e in elements if e.applies(facts))
+
+
+__all__ = ["ELEMENTS", "Element", "LetterFacts", "applicable"]
