@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from letters.compose.required import common
+from letters.compose.required import cn, common, jp, uk, us
 from letters.compose.required.element import Element, LetterFacts
 
-ELEMENTS: tuple[Element, ...] = common.ELEMENTS
+ELEMENTS: tuple[Element, ...] = common.ELEMENTS + jp.ELEMENTS + cn.ELEMENTS + us.ELEMENTS + uk.ELEMENTS
 
 
 def applicable(facts: LetterFacts, elements: tuple[Element, ...] = ELEMENTS) -> tuple[Element, ...]:
