@@ -1,4 +1,7 @@
-"""Elements letters to England & Wales (and the rest of the UK where noted) must carry (rows added with their sources; see docs/jurisdictions.md)."""
+"""Elements letters to England & Wales (and, where noted, the rest of the UK) must carry.
+
+Rows are added with their sources; see docs/jurisdictions.md.
+"""
 
 from __future__ import annotations
 
