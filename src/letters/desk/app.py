@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import base64
 import hmac
+import itertools
+import threading
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ from letters.desk.history import account_timeline
 from letters.desk.holds import HeldAccountError, check_hold, operator_with_override
 from letters.desk.i18n import UI_LANGS, field_error, pick_language, words
 from letters.desk.letter import company_letterheads, options_for, preview_letter
-from letters.desk.renderer import PreviewRenderer, RendererBusyError
+from letters.desk.renderer import PreviewRenderer, RendererBusyError, SupersededError
 from letters.errors import LettersError
 from letters.intake.accounts import Account
 from letters.intake.validate import REQUIRED, load_accounts
@@ -57,6 +61,20 @@ class Desk:
         self.downloads = Downloads((config.outdir, config.archive_root))
         self.env = template_environment(HERE / "templates")
         self.letterheads = company_letterheads(Options().letterheads)
+        # The newest preview asked for per form session (its CSRF token): older ones still waiting
+        # for the renderer are dropped, so the one after the last keystroke never queues behind them.
+        self._newest: dict[str, int] = {}
+        self._asked = itertools.count(1)
+        self._newest_lock = threading.Lock()
+
+    def ask_preview(self, session: str) -> Callable[[], bool]:
+        """Register a preview request; the returned check says whether it is still the newest."""
+        with self._newest_lock:
+            number = next(self._asked)
+            self._newest[session] = number
+            if len(self._newest) > 1000:  # forgotten sessions must not grow the desk's memory
+                self._newest = {session: number}
+        return lambda: self._newest.get(session) == number
 
     def as_of(self) -> date:
         return self.config.as_of or date.today()
@@ -205,10 +223,14 @@ async def preview(request: Request) -> Response:
     general = list(checked.general)
     if checked.accounts is not None and checked.choice is not None:
         options = options_for(desk.config, checked.choice, operator=None)
+        wanted = desk.ask_preview(form.get(security.CSRF_FIELD, ""))
         try:
             letter = await run_in_threadpool(preview_letter, checked.accounts, options)
-            png = await run_in_threadpool(desk.renderer.render_png, letter)
+            png = await run_in_threadpool(partial(desk.renderer.render_png, letter, wanted=wanted))
             image = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        except SupersededError:
+            # htmx swaps nothing on 204: the newer request's answer is the one the collector sees.
+            return Response(status_code=204, headers={"cache-control": "no-store"})
         except RendererBusyError as exc:
             return _page(
                 desk,

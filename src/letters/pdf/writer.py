@@ -270,6 +270,7 @@ class PdfWriter:
         pdfa: bool = False,
         attachment: bytes | None = None,
         created: datetime | None = None,
+        draft: bool = False,
     ) -> PdfResult:
         """A letter's HTML → PDF bytes; a missing glyph, refused fetch or WeasyPrint warning fails it."""
         name = f"letter {letter_id}"
@@ -286,6 +287,7 @@ class PdfWriter:
             pdfa=pdfa,
             attachment=attachment,
             created=created,
+            draft=draft,
         )
 
     def write_document(
@@ -302,8 +304,12 @@ class PdfWriter:
         attachment: bytes | None = None,
         created: datetime | None = None,
         check: Callable[[Any], None] | None = None,
+        draft: bool = False,
     ) -> PdfResult:
-        """Any of our HTML documents (letters, mailing lists) → PDF bytes, with the same safeguards."""
+        """Any of our HTML documents (letters, mailing lists) → PDF bytes, with the same safeguards.
+
+        ``draft``: streams left uncompressed, for a preview drawn at once and thrown away (the desk).
+        """
         check_glyphs(html, lang, name, fields)
         from weasyprint.urls import FatalURLFetchingError
 
@@ -323,7 +329,7 @@ class PdfWriter:
                 # Fixed dates (SOURCE_DATE_EPOCH, via `created`) make identical input give identical bytes.
                 rendered.metadata.created = stamp
                 rendered.metadata.modified = stamp
-                options: dict[str, Any] = {}
+                options: dict[str, Any] = {"uncompressed_pdf": True} if draft else {}
                 if pdfa:
                     options["pdf_variant"] = "pdf/a-3b"
                     options["pdf_identifier"] = (
