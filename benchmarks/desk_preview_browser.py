@@ -58,7 +58,9 @@ def main(rounds: int = 15, key_delay: int = 120) -> None:
             as_of=date(2026, 11, 23),
         )
         port = _port()
-        server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
