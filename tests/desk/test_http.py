@@ -60,12 +60,13 @@ def test_find_shows_balance_days_plan_and_limitation(client: TestClient) -> None
     found = client.post("/find", data={"csrf": csrf, "q": "佐藤"})
     assert found.status_code == 200
     assert "JA-1003" in found.text
-    assert "JPY 45969" in found.text  # 45,800 principal + 169 interest
+    assert "JPY 45,969" in found.text  # 45,800 principal + 169 interest
     assert ">45<" in found.text  # days overdue on 2026-11-23 (due 2026-10-09)
     assert "demand (45 days past due" in found.text
     assert "2031-10-09" in found.text  # JP: five years from the due date
     by_phone = client.post("/find", data={"csrf": csrf, "q": "03-0000-2001"})
     assert "JA-1002" in by_phone.text and "JA-1003" not in by_phone.text
+    assert "<th>Days overdue</th>" in found.text  # the columns are named, in the UI's language
     by_id = client.post("/find", data={"csrf": csrf, "q": "JA-1003"})
     assert "ZH-1003" not in by_id.text  # whose phone ends in 1003: an id is not a phone number
 
@@ -76,7 +77,13 @@ def test_compose_prefills_from_the_account(client: TestClient) -> None:
     assert values["language"] == "zh"
     assert values["debtor_name"] == "王芳"
     page = client.post("/compose", data={"csrf": values["csrf"], "account_id": "ZH-1003"})
-    assert '<option value="demand" selected>' in page.text  # what `letters plan` would send
+    assert '<option value="demand" selected>Formal demand</option>' in page.text  # what `letters plan` sends
+    ja = client.post(
+        "/compose",
+        data={"csrf": csrf_of(page.text), "account_id": "JA-1003"},
+        headers={"accept-language": "ja"},
+    )
+    assert '<option value="reminder" >督促状</option>' in ja.text  # kinds named in the UI's language
 
 
 def test_preview_is_a_png_of_page_one(client: TestClient) -> None:

@@ -88,7 +88,15 @@ def _page(desk: Desk, request: Request, name: str, status: int = 200, **context:
     lang = _lang(request)
     csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_token()
     html = desk.env.get_template(name).render(
-        w=words(lang), lang=lang, langs=UI_LANGS, csrf=csrf, kinds=KINDS, grids=GRIDS, **context
+        w=words(lang),
+        lang=lang,
+        langs=UI_LANGS,
+        csrf=csrf,
+        kinds=KINDS,
+        grids=GRIDS,
+        # The code, not the sign: JPY and CNY share ¥, and one result list may hold both.
+        money=lambda amount, currency: f"{currency} {amount:,}",
+        **context,
     )
     response = HTMLResponse(html, status_code=status)
     response.headers["cache-control"] = "no-store"

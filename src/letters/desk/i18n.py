@@ -31,6 +31,18 @@ _WORDS: dict[str, dict[str, str]] = {
     "fix": {"ja": "入力を確認してください", "zh": "请检查输入", "en": "Please check the fields"},
     "login": {"ja": "トークン", "zh": "令牌", "en": "Token"},
     "held": {"ja": "この口座は保留中です", "zh": "该账户已暂停", "en": "This account is on hold"},
+    "account": {"ja": "口座番号", "zh": "账号", "en": "Account"},
+    "name": {"ja": "氏名・名称", "zh": "姓名/名称", "en": "Name"},
+    # The letter kinds as the collector knows them (the option values stay the CLI's --letter names).
+    "kind.reminder": {"ja": "督促状", "zh": "催款通知书", "en": "Payment reminder"},
+    "kind.demand": {"ja": "催告書", "zh": "催告函", "en": "Formal demand"},
+    "kind.lawyer": {"ja": "弁護士名義の通知書", "zh": "律师函", "en": "Lawyer's letter"},
+    "kind.validation-notice": {
+        "ja": "債務確認通知（米国）",
+        "zh": "债务确认通知（美国）",
+        "en": "Validation notice (US)",
+    },
+    "kind.payment-plan": {"ja": "分割払いのご案内", "zh": "分期还款计划", "en": "Payment plan"},
 }
 
 
