@@ -229,7 +229,7 @@ def test_send_with_tracking_and_delivery_in_history(tmp_path: Path) -> None:
         finally:
             book.close()
         history = client.post("/history", data={"csrf": values["csrf"], "account_id": "ZH-1001"})
-        assert "2026-11-25</time> delivered — signed" in history.text
+        assert '2026-11-25</time> <span class="what">Delivery</span> delivered — signed' in history.text
 
 
 def test_find_reaches_accounts_only_the_ledger_knows(tmp: Path, client: TestClient) -> None:
@@ -346,6 +346,14 @@ def test_a_hold_in_the_ledger_refuses_and_the_override_is_recorded(tmp_path: Pat
         assert "dispute since 2026-11-01" in refused.text
         sent = client.post("/send", data={**values, "override": "debtor asked for the demand in writing"})
         assert sent.status_code == 200 and "ledger #" in sent.text
+        # The history is a timeline of the hold, the letter sent despite it (who, why) and the letter.
+        history = client.post("/history", data={"csrf": values["csrf"], "account_id": "JA-1003"}).text
+        assert (
+            '2026-11-01</time> <span class="what">Hold</span> dispute · letter of 1 Nov · by bob' in history
+        )
+        assert "Sent despite hold</span> demand 20261123-demand-JA-1003 · by collector-7" in history
+        assert "why: debtor asked for the demand in writing" in history
+        assert history.index("Hold</span> dispute") < history.index("Letter</span> demand (ja)")
     book = Ledger(db)
     try:
         (override,) = overrides_for(book, "JA-1003")

@@ -42,6 +42,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "zh": "债务确认通知（美国）",
         "en": "Validation notice (US)",
     },
+    "event.letter": {"ja": "送付", "zh": "发送", "en": "Letter"},
+    "event.delivery": {"ja": "配達", "zh": "投递", "en": "Delivery"},
+    "event.hold": {"ja": "保留", "zh": "暂停", "en": "Hold"},
+    "event.release": {"ja": "保留解除", "zh": "解除暂停", "en": "Hold released"},
+    "event.override": {"ja": "保留中の送付", "zh": "暂停期间发送", "en": "Sent despite hold"},
+    "event.payment": {"ja": "入金", "zh": "收款", "en": "Payment"},
     "kind.payment-plan": {"ja": "分割払いのご案内", "zh": "分期还款计划", "en": "Payment plan"},
 }
 
