@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import letters.evidence.holds  # noqa: F401  # its tables join the metadata counted below
 from letters.evidence.ledger import Ledger, metadata
 from tests.batch_helpers import run_cli
 from tests.conftest import JA_ROW, ZH_ROW, CsvWriter
@@ -99,3 +100,36 @@ def test_a_no_archive_render_reads_the_history_of_an_existing_ledger(
     assert again.returncode == 0, again.stderr
     assert "skipped JA-0001: cool-down" in again.stderr
     assert (tmp_path / "ledger.sqlite").read_bytes() == before
+
+
+def test_preview_of_a_held_account_is_marked_and_records_nothing(tmp_path: Path, write_csv: CsvWriter) -> None:
+    accounts = write_csv([JA_ROW], name="accounts.csv")
+    env = {"LETTERS_STATE_DIR": str(tmp_path / "state")}
+    db = f"sqlite:///{tmp_path / 'state' / 'ledger.sqlite'}"
+    placed = run_cli(["hold", "JA-0001", "--reason", "dispute", "--note", "call of 20 Nov"], env)
+    assert placed.returncode == 0, placed.stderr
+    before = _rows_per_table(db)
+    assert before["holds"] == 1
+    png = tmp_path / "held.png"
+    common = ["preview", str(accounts), "-o", str(png), "--as-of", AS_OF, "--dpi", "30"]
+    # Without the option the held account has no letter to preview, and the error says how to see it.
+    refused = run_cli(common, env)
+    assert refused.returncode != 0
+    assert "on hold: dispute hold" in refused.stderr and "--override-hold" in refused.stderr
+    assert not png.exists()
+    allowed = run_cli([*common, "--override-hold", "checking the wording"], env)
+    assert allowed.returncode == 0, allowed.stderr
+    assert png.stat().st_size > 1000
+    # Nothing recorded: no override row, no letter; the hold is still in force.
+    assert _rows_per_table(db) == before
+    plan = run_cli(["plan", str(accounts), "--as-of", AS_OF], env)
+    assert "\t-\ton hold: dispute hold" in plan.stdout, plan.stdout
+    # The same draft path (a render that records nothing) prints the held-draft banner on the page.
+    out = tmp_path / "draft"
+    render = ["render", str(accounts), "-o", str(out), "--as-of", AS_OF, "--no-archive", "--silent"]
+    done = run_cli([*render, "--override-hold", "checking the wording"], env)
+    assert done.returncode == 0, done.stderr
+    (pdf,) = out.glob("*.pdf")
+    text = pdftotext(pdf).replace(" ", "").replace("\n", "")
+    assert "保留中の口座：下書きにつき発送不可" in text and "disputeholdsince" in text
+    assert _rows_per_table(db) == before

@@ -283,6 +283,10 @@ def add_kind_context(letters: Sequence[Letter], options: Options, result: BatchR
                     first_due=options.first_due,
                     every=options.every,
                 )
+            if letter.planned.overridden and not options.archive and options.tracking is None:
+                # The override of a run that records nothing is not recorded either: the letter
+                # says on its face that it is a held account's draft, not one to send.
+                extra["held_draft"] = "; ".join(h.describe() for h in letter.planned.overridden)
             naiyo = options.naiyo if letter.planned.lang == "ja" and kind in NAIYO_KINDS else None
             ready.append(replace(letter, extra_context=extra, naiyo=naiyo))
         except LettersError as exc:

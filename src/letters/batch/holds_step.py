@@ -45,9 +45,12 @@ def load_holds(
 
 
 def record_hold_overrides(ledger: Ledger, result: BatchResult, options: Options) -> None:
-    """Each letter written despite a hold, with the operator's reason, into the ledger."""
+    """Each letter written despite a hold, with the operator's reason, into the ledger; a run that
+    records nothing (a preview, a --no-archive draft) records no override either."""
     from datetime import UTC, datetime
 
+    if ledger.read_only:
+        return
     operator = operator_of(options)
     now = datetime.now(UTC)
     rows = [

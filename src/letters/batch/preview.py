@@ -28,6 +28,8 @@ def preview_letter(
     # A preview sends nothing, so it records nothing: no archive or ledger row (the next batch would
     # skip the account as already written to), no law-firm serial, no registered-mail number; and it
     # leaves nothing behind but ``output``: the letter is written in a private folder removed after.
+    # An --override-hold lets a held account's letter be looked at: it is marked as a held draft
+    # on its face and the override is not recorded (nothing is sent).
     draft = replace(options, combined=False, archive=False, archive_dir=None, tracking=None)
     with tempfile.TemporaryDirectory(prefix="letters-preview-") as tmp:
         result = run_batch(records, replace(draft, outdir=Path(tmp) / "out"))
@@ -35,7 +37,10 @@ def preview_letter(
             raise LettersError(result.failed[0].error)
         if not result.written:
             reasons = "; ".join(f"{s.account.account_id}: {s.reason}" for s in result.plan.skipped[:3])
-            raise LettersError(f"no letter to preview ({reasons}); use --letter to force one")
+            hint = "use --letter to force one"
+            if any(s.reason.startswith("on hold") for s in result.plan.skipped):
+                hint += ", --override-hold WHY to look at a held account's letter (nothing is recorded)"
+            raise LettersError(f"no letter to preview ({reasons}); {hint}")
         pdf = result.written[0].path
         stem = Path(tmp) / "page"
         subprocess.run(

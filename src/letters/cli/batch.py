@@ -366,6 +366,12 @@ def render(
 @policy_option
 @encoding_option
 @click.option("--dpi", type=click.IntRange(30, 300), default=110, show_default=True)
+@click.option(
+    "--override-hold",
+    metavar="WHY",
+    help="Preview an account on hold too: the page is marked as a held account's draft and "
+    "nothing is recorded (render --override-hold records the override).",
+)
 def preview(
     file: str | None,
     output: Path,
@@ -377,11 +383,19 @@ def preview(
     policy: Path | None,
     encoding: str | None,
     dpi: int,
+    override_hold: str | None,
 ) -> None:
     """Render one letter and save page 1 as a PNG, to look at before sending."""
     from letters.batch.preview import preview_letter
 
     accounts = _accounts(file, settings, encoding, None, lang)
-    options = Options(as_of=as_of, policy=policy, letter_kind=letter_kind, lang=lang, combined=False)
+    options = Options(
+        as_of=as_of,
+        policy=policy,
+        letter_kind=letter_kind,
+        lang=lang,
+        combined=False,
+        override_hold=override_hold,
+    )
     path = preview_letter(accounts, options, output, account_id=account_id, dpi=dpi)
     click.echo(str(path))

@@ -201,6 +201,8 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "salutation": salutation(account, lang),
         "paper": letter.sender.paper,
         "envelope": envelope_for(letter.sender.paper, lang),
+        # The holds a draft was written despite (preview --override-hold): printed as a banner.
+        "held_draft": "",
     }
     context.update(_filters(lang, account.currency, letter.era_dates, region))
     context.update(letter.extra_context)
