@@ -102,7 +102,9 @@ def test_a_no_archive_render_reads_the_history_of_an_existing_ledger(
     assert (tmp_path / "ledger.sqlite").read_bytes() == before
 
 
-def test_preview_of_a_held_account_is_marked_and_records_nothing(tmp_path: Path, write_csv: CsvWriter) -> None:
+def test_preview_of_a_held_account_is_marked_and_records_nothing(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
     accounts = write_csv([JA_ROW], name="accounts.csv")
     env = {"LETTERS_STATE_DIR": str(tmp_path / "state")}
     db = f"sqlite:///{tmp_path / 'state' / 'ledger.sqlite'}"

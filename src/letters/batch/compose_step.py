@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ def make_plan(
     policy: Policy,
     history: Mapping[str, Sequence[LetterRecord]] | None = None,
     holds: Mapping[str, Sequence[Hold]] | None = None,
+    payments: Mapping[str, Sequence[tuple[date, Decimal, str]]] | None = None,
 ) -> Plan:
     sent = {
         account_id: [(r.kind, date.fromisoformat(r.letter_date)) for r in rows]
@@ -44,6 +46,7 @@ def make_plan(
         holds=holds,
         override_hold=options.override_hold,
         us_first_contact=us_first_contact(accounts, options, policy),
+        payments=payments,
     )
 
 
@@ -108,6 +111,11 @@ def build_letters(
                 )
         except LettersError as exc:
             failed.append(FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {exc}"))
+            continue
+        if planned.refused:
+            failed.append(
+                FailedLetter(letter_id, planned.account.account_id, f"letter {letter_id}: {planned.refused}")
+            )
             continue
         pending.append((planned, letter_id, sender, client))
     if options.archive:

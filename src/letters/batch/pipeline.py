@@ -69,6 +69,7 @@ def _run(
     from letters.evidence.claims import Run
     from letters.evidence.identity import check_owner
     from letters.evidence.ledger import Ledger
+    from letters.evidence.payments import recorded_payments
 
     policy = load_policy(options.policy)
     check_signing(options, policy.signing)  # a keystore that will not open stops the batch before it starts
@@ -81,7 +82,8 @@ def _run(
     try:
         history = ledger.last_letters(a.account_id for a in records)
         holds = load_holds(ledger, records, options, as_of_date(options))
-        plan = make_plan(records, options, policy, history, holds)
+        payments = recorded_payments(ledger, (a.account_id for a in records))
+        plan = make_plan(records, options, policy, history, holds, payments)
         letters, failed = build_letters(plan, options, policy, ledger)
         result = BatchResult(plan=plan, failed=failed)
         # The letters are this run's before anything is looked up or printed: a second run of the

@@ -75,8 +75,10 @@ def plan(
     """Show which letter each account in FILE gets and why, the balance and the pay-by date (moved
     to a business day in the debtor's country, naming the calendar), or why it gets none."""
     from letters.batch.pipeline import make_plan
+    from letters.decide.plan_text import amounts_text
     from letters.evidence.holds import active_holds
     from letters.evidence.ledger import Ledger
+    from letters.evidence.payments import recorded_payments
     from letters.intake.validate import load_accounts
 
     accounts = load_accounts(file, encoding=encoding, fmt=fmt)
@@ -85,17 +87,22 @@ def plan(
     try:
         history = book.last_letters(a.account_id for a in accounts.accounts)
         holds = active_holds(book, (a.account_id for a in accounts.accounts))
+        payments = recorded_payments(book, (a.account_id for a in accounts.accounts))
     finally:
         book.close()
-    result = make_plan(accounts.accounts, options, load_policy(policy), history, holds)
+    result = make_plan(accounts.accounts, options, load_policy(policy), history, holds, payments)
     click.echo(
         f"as of {result.as_of.isoformat()}: {len(result.letters)} letters, {len(result.skipped)} skipped"
     )
     for planned in result.letters:
         account = planned.account
+        if planned.refused:
+            click.echo(f"{account.account_id}\t{planned.lang}\t-\trefused: {planned.refused}")
+            continue
         click.echo(
             f"{account.account_id}\t{planned.lang}\t{planned.kind}\t{planned.reason}"
             f"\towed {account.currency} {account.total:,}\tpay by {planned.pay_by_note or planned.pay_by}"
+            f"\t{amounts_text(planned)}"
         )
     for skipped in result.skipped:
         click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")

@@ -55,7 +55,7 @@ def letter_data(letter: Letter, templates_root: Path) -> dict[str, Any]:
     """Everything that decides what a letter says: account, dates, sender, template identity."""
     planned = letter.planned
     identity = template_identity(templates_root, planned.lang, planned.kind)
-    return {
+    data = {
         "schema": SCHEMA,
         "letter_id": letter.id,
         "kind": planned.kind,
@@ -74,6 +74,11 @@ def letter_data(letter: Letter, templates_root: Path) -> dict[str, Any]:
         "extra": letter.extra_context,
         "naiyo": list(letter.naiyo) if letter.naiyo else None,
     }
+    if planned.interest is not None or planned.received:
+        # How the amounts were found (rate, basis, period; payments subtracted): only when there is
+        # something, so a letter without them hashes as it always did.
+        data["amounts"] = {"interest": planned.interest, "received": list(planned.received)}
+    return data
 
 
 def data_sha256(letter: Letter, templates_root: Path) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from letters.compose.addressing import address_lines, recipient_lines, salutation
+from letters.compose.amounts_view import amounts_view
 from letters.compose.history import EarlierLetter, earlier_letters
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
@@ -203,6 +204,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "envelope": envelope_for(letter.sender.paper, lang),
         # The holds a draft was written despite (preview --override-hold): printed as a banner.
         "held_draft": "",
+        "amounts": amounts_view(planned),
     }
     context.update(_filters(lang, account.currency, letter.era_dates, region))
     context.update(letter.extra_context)

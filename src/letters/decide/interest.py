@@ -23,7 +23,7 @@ ceilings (``US_STATE_CAPS``, a policy may add states); China 民间借贷 loans:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -46,6 +46,11 @@ class Rate:
 
     percent: Decimal
     source: str
+    # What the letter names as the basis: "contract", "jp-statutory", "uk-late-payment" or
+    # "cn-lpr" (compose/amounts_view.py words it), and the reference rate the margin is added to.
+    kind: str = ""
+    base: Decimal | None = None
+    markup: Decimal | None = None  # CN: the LPR's markup (0.3 = 30%)
 
 
 # Japan 法定利率 (民法404条): start date → rate; the rate for a debt is the one in force when the
@@ -113,6 +118,10 @@ US_STATE_CAPS: Mapping[str, Rate] = {
 }
 
 
+CLAIMS = ("contract", "statutory", "none")
+ENDS = ("letter-date", "pay-by")
+
+
 @dataclass(frozen=True)
 class InterestSettings:
     """The policy's interest tables: the defaults above, extended or replaced per key."""
@@ -125,6 +134,11 @@ class InterestSettings:
     cn_known_until: date = CN_LPR_KNOWN_UNTIL
     cn_markup: Decimal = CN_DEFAULT_MARKUP
     us_state_caps: Mapping[str, Rate] = field(default_factory=lambda: dict(US_STATE_CAPS))
+    # Which rates letters claim: "contract" (an account's interest_rate column only), "statutory"
+    # (the contract rate, else the statutory rate of the debtor's country) or "none".
+    claim: str = "contract"
+    # Interest runs to the letter date ("letter-date") or to the pay-by date ("pay-by"), said so.
+    to: str = "letter-date"
 
 
 @dataclass(frozen=True)
@@ -151,9 +165,17 @@ def simple_interest(principal: Decimal, currency: str, percent: Decimal, days: i
 
 
 def compute_interest(
-    account: Account, end: date, settings: InterestSettings | None = None
+    account: Account,
+    end: date,
+    settings: InterestSettings | None = None,
+    payments: Sequence[tuple[date, Decimal]] = (),
 ) -> Interest | None:
-    """The interest on ``account`` to ``end`` (None: no rate applies); InterestError if refused."""
+    """The interest on ``account`` to ``end`` (None: no rate applies); InterestError if refused.
+
+    ``payments`` (day, amount) reduce the principal interest runs on from the day they were paid
+    (that day included, the debtor's side of doubt): a payment is taken to pay the principal first,
+    which never gives more interest than another order would. The amount is cut once, at the end.
+    """
     rules = settings or InterestSettings()
     start = date.fromordinal(account.due_date.toordinal() + 1)
     if end < start:
@@ -162,9 +184,12 @@ def compute_interest(
     if rate is None:
         return None
     days = (end - account.due_date).days
-    amount = simple_interest(account.principal, account.currency, rate.percent, days)
+    if payments:
+        amount = _reduced_interest(account, start, end, rate.percent, payments)
+    else:
+        amount = simple_interest(account.principal, account.currency, rate.percent, days)
     fixed, fixed_source = Decimal(0), ""
-    if _country(account) == "GB" and "Late Payment" in rate.source:
+    if rate.kind == "uk-late-payment":
         fixed, fixed_source = (
             uk_fixed_sum(account.principal),
             "Late Payment of Commercial Debts (Interest) Act 1998 s.5A",
@@ -174,6 +199,26 @@ def compute_interest(
     )
 
 
+def _reduced_interest(
+    account: Account, start: date, end: date, percent: Decimal, payments: Sequence[tuple[date, Decimal]]
+) -> Decimal:
+    """Simple interest on a principal that payments reduce, day by day, cut once to the unit."""
+    balance = account.principal
+    steps: dict[date, Decimal] = {}
+    for day, amount in payments:
+        if day <= end:
+            steps[max(day, start)] = steps.get(max(day, start), Decimal(0)) + amount
+    raw = Decimal(0)
+    cursor = start
+    for day in sorted(steps):
+        raw += max(balance, Decimal(0)) * percent * (day - cursor).days
+        balance -= steps[day]
+        cursor = day
+    raw += max(balance, Decimal(0)) * percent * ((end - cursor).days + 1)
+    unit = Decimal(1).scaleb(-minor_digits(account.currency))
+    return (raw / (Decimal(100) * DAYS_IN_YEAR)).quantize(unit, rounding=ROUND_DOWN)
+
+
 def interest_rate(account: Account, rules: InterestSettings) -> Rate | None:
     """The rate that applies to ``account`` (see the module docstring), or None."""
     country = _country(account)
@@ -181,10 +226,10 @@ def interest_rate(account: Account, rules: InterestSettings) -> Rate | None:
     default_day = date.fromordinal(account.due_date.toordinal() + 1)
     if contract is not None:
         _check_caps(account, country, contract, rules, default_day)
-        return Rate(contract, "contract rate (interest_rate column)")
+        return Rate(contract, "contract rate (interest_rate column)", "contract")
     if country == "JP":
         base = _in_force(rules.jp_statutory, rules.jp_known_until, default_day, "JP 法定利率", "jp_statutory")
-        return Rate(base.percent, f"法定利率 {base.source}; 民法419条1項")
+        return Rate(base.percent, f"法定利率 {base.source}; 民法419条1項", "jp-statutory")
     if country == "GB":
         if account.debtor_type != "organisation":
             return None  # consumer debts: only a contract rate (or s.69 County Courts Act once sued)
@@ -194,6 +239,8 @@ def interest_rate(account: Account, rules: InterestSettings) -> Rate | None:
         return Rate(
             UK_STATUTORY_MARGIN + ref.percent,
             f"Late Payment of Commercial Debts (Interest) Act 1998: 8% + {ref.percent}% ({ref.source})",
+            "uk-late-payment",
+            ref.percent,
         )
     if country == "CN":
         lpr = _in_force(rules.cn_lpr, rules.cn_known_until, default_day, "CN LPR", "cn_lpr")
@@ -201,6 +248,9 @@ def interest_rate(account: Account, rules: InterestSettings) -> Rate | None:
         return Rate(
             percent,
             f"{lpr.source} {lpr.percent}% 加计{rules.cn_markup * 100:.0f}%（买卖合同解释第18条第4款）",
+            "cn-lpr",
+            lpr.percent,
+            rules.cn_markup,
         )
     return None
 
@@ -276,12 +326,13 @@ def _in_force(table: Mapping[date, Rate], known_until: date, day: date, what: st
 
 
 def load_settings(raw: Any, source: str) -> InterestSettings:
-    """The policy's ``[interest]`` table: rate tables (``"YYYY-MM-DD" = "3.0"`` from that day, and
-    ``until = "YYYY-MM-DD"``, the last day known) extend the defaults; ``cn_markup`` (0.3–0.5);
-    ``us_state_caps`` (``NY = "16"``)."""
+    """The policy's ``[interest]`` table: ``claim`` (CLAIMS), ``to`` (ENDS); rate tables
+    (``"YYYY-MM-DD" = "3.0"`` from that day, and ``until = "YYYY-MM-DD"``, the last day known)
+    extend the defaults; ``cn_markup`` (0.3–0.5); ``us_state_caps`` (``NY = "16"``)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: [interest] must be a table")
-    unknown = sorted(set(raw) - {"jp_statutory", "uk_reference", "cn_lpr", "cn_markup", "us_state_caps"})
+    known = {"jp_statutory", "uk_reference", "cn_lpr", "cn_markup", "us_state_caps", "claim", "to"}
+    unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{source}: [interest]: unknown setting(s) {', '.join(unknown)}")
     base = InterestSettings()
@@ -312,6 +363,11 @@ def load_settings(raw: Any, source: str) -> InterestSettings:
         if not Decimal("0.3") <= markup <= Decimal("0.5"):
             raise ConfigError(f"{source}: [interest] cn_markup must be from 0.3 to 0.5 (加计30–50%)")
         changes["cn_markup"] = markup
+    for key, allowed in (("claim", CLAIMS), ("to", ENDS)):
+        if key in raw:
+            if raw[key] not in allowed:
+                raise ConfigError(f"{source}: [interest] {key} must be one of {', '.join(allowed)}")
+            changes[key] = raw[key]
     if "us_state_caps" in raw:
         caps = dict(base.us_state_caps)
         for state, value in _table(source, "us_state_caps", raw["us_state_caps"]).items():

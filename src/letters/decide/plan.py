@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
+from letters.decide.amounts import (
+    AmountsError,
+    Received,
+    less_payments,
+    received_payments,
+    with_interest,
+)
 from letters.decide.business_days import CalendarError, calendar_key, next_business_day
 from letters.decide.holds import Hold, blocking_hold, column_hold
+from letters.decide.interest import Interest, InterestError
 from letters.decide.policy import Policy
 from letters.decide.us_first_contact import first_contact
 from letters.intake.accounts import Account
@@ -30,6 +39,10 @@ class PlannedLetter:
     us_consumer: bool = False  # a US debt collector's letter to a consumer (FDCPA applies)
     pay_by_note: str = ""  # which calendar set the pay-by date, and what it moved past
     earlier: tuple[tuple[str, date], ...] = ()  # (kind, date) of the letters sent before, from the ledger
+    interest: Interest | None = None  # computed (decide/interest.py); account.interest is its amount
+    received: tuple[Received, ...] = ()  # recorded payments subtracted (in account.payments)
+    file_interest: Decimal = Decimal(0)  # the accounts file's interest column the computation replaced
+    refused: str = ""  # why the letter may not be written as planned (an interest cap): it fails
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ def plan_letters(
     holds: Mapping[str, Sequence[Hold]] | None = None,
     override_hold: str | None = None,
     us_first_contact: frozenset[str] = frozenset(),
+    payments: Mapping[str, Sequence[tuple[date, Decimal, str]]] | None = None,
 ) -> Plan:
     """Apply the policy's stages to each account; ``force_kind`` overrides the stage for all.
 
@@ -71,11 +85,19 @@ def plan_letters(
     skip an account whose hold does not allow the letter's kind, even a forced one, unless
     ``override_hold`` gives the operator's reason for sending it anyway. Accounts in
     ``us_first_contact`` (a US debt collector writing to a consumer) get the validation notice
-    first and nothing that overshadows its period (decide/us_first_contact.py).
+    first and nothing that overshadows its period (decide/us_first_contact.py). ``payments``
+    (account id → recorded (day, amount, currency)) are subtracted from the balance as
+    decide/amounts.py says, and interest is computed when the policy claims a rate.
     """
     letters: list[PlannedLetter] = []
     skipped: list[Skipped] = []
-    for account in accounts:
+    for original in accounts:
+        try:
+            received = received_payments(original, (payments or {}).get(original.account_id, ()), as_of)
+        except AmountsError as exc:
+            skipped.append(Skipped(original, (as_of - original.due_date).days, f"refused: {exc}"))
+            continue
+        account = less_payments(original, received)
         chosen = _choose(account, policy, as_of, force_kind, force_lang, history or {})
         if isinstance(chosen, Skipped):
             skipped.append(chosen)
@@ -135,8 +157,22 @@ def plan_letters(
         if isinstance(dated, Skipped):
             skipped.append(dated)
         else:
-            letters.append(dated)
+            letters.append(_amounts(dated, original, received, policy))
     return Plan(as_of, tuple(letters), tuple(skipped))
+
+
+def _amounts(
+    planned: PlannedLetter, original: Account, received: tuple[Received, ...], policy: Policy
+) -> PlannedLetter:
+    """The letter with its interest (to the letter date or the pay-by date, as the policy says);
+    a rate a cap refuses makes the letter refused, naming the account and the cap."""
+    end = planned.pay_by if policy.interest.to == "pay-by" else planned.letter_date
+    try:
+        account, interest = with_interest(original, planned.account, received, end, policy.interest)
+    except InterestError as exc:
+        return replace(planned, received=received, refused=str(exc))
+    replaced = original.interest if interest is not None else Decimal(0)
+    return replace(planned, account=account, interest=interest, received=received, file_interest=replaced)
 
 
 def _on_business_day(planned: PlannedLetter) -> PlannedLetter | Skipped:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, DateTime, Engine, Integer, String, Table, insert, select
+from sqlalchemy import Column, Date, DateTime, Engine, Integer, String, Table, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from letters.decide.holds import Hold
@@ -75,6 +75,28 @@ def record_payments(ledger: Ledger, rows: Sequence[PaymentRow], source: str) -> 
                 for r in rows
             ],
         )
+
+
+def recorded_payments(ledger: Ledger, accounts: Iterable[str]) -> dict[str, list[tuple[date, Decimal, str]]]:
+    """Every recorded payment per account, as (day, amount, currency), oldest first. A ledger opened
+    read-only (a preview, a draft) that has no payment table yet has no payments."""
+    wanted = list(dict.fromkeys(accounts))
+    if ledger.read_only:
+        if "payments" not in inspect(ledger.engine).get_table_names():
+            return {}
+    else:
+        _ready(ledger)
+    found: dict[str, list[tuple[date, Decimal, str]]] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(wanted), 500):  # bound the IN list (SQLite's variable limit)
+            rows = conn.execute(
+                select(payments_table)
+                .where(payments_table.c.account_id.in_(wanted[start : start + 500]))
+                .order_by(payments_table.c.paid_on, payments_table.c.id)
+            )
+            for r in rows:
+                found.setdefault(r.account_id, []).append((r.paid_on, Decimal(r.amount), r.currency))
+    return found
 
 
 def payments_since(ledger: Ledger, account_id: str, since: date) -> list[tuple[date, Decimal]]:
