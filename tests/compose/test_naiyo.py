@@ -354,3 +354,26 @@ def test_docx_round_trip_through_libreoffice_keeps_the_pages(
         assert len([line for line in text.splitlines() if line.strip()]) <= grid[1]
         assert "".join(text.split()) == "".join("".join(page).split())
     assert "受取人山田太郎様" in "".join(pdftotext(pdf).split())
+
+
+def test_naiyo_text_states_computed_interest_and_that_it_runs_on() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    letter = letter_for(
+        "ja",
+        "demand",
+        principal=Decimal(120000),
+        interest=Decimal(0),
+        payments=Decimal(0),
+        due_date=date(2026, 9, 30),
+        extra={"interest_rate": "14.6", "contract_type": "consumer"},
+    )
+    text = "\n".join(naiyo_text(letter))
+    # 120,000 × 14.6% × 54 / 365 = 2,592: in the amount claimed (with the fees of 880) and its breakdown
+    assert "請求金額　金123,472円" in text and "利息・遅延損害金2,592円、手数料880円の合計" in text
+    assert "2026年10月1日から2026年11月23日まで54日間の年14.6％の割合による額" in text
+    sentence = "なお、完済に至るまで、残元金に対し年14.6％の割合による遅延損害金が日々発生いたします。"
+    assert text.index("催告いたします。") < text.index(sentence) < text.index("敬具")
+    plain = "\n".join(naiyo_text(letter_for("ja", "demand")))
+    assert "日々発生" not in plain and "日間の年" not in plain

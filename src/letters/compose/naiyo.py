@@ -132,6 +132,14 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
             "　なお、本書と行き違いにお支払いいただいている場合は、ご容赦ください。",
             _right("敬具", width),
         ]
+    interest = planned.interest
+    rate = f"年{format(interest.rate.percent.normalize(), 'f')}％" if interest is not None else ""
+    if interest is not None and interest.keeps_running:
+        # Right after the demand to pay (paragraph 3 of both kinds): interest runs on after the
+        # letter, and the debtor must be told so.
+        paragraphs.insert(
+            4, f"　なお、完済に至るまで、残元金に対し{rate}の割合による遅延損害金が日々発生いたします。"
+        )
     parts = [f"元本{amount(account.principal)}"]
     if account.interest:
         parts.append(f"利息・遅延損害金{amount(account.interest)}")
@@ -158,6 +166,11 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
         paragraphs.append(f"{_fullwidth_number(number)}　{label}　{value}")
         if number == 1 and breakdown:
             paragraphs.append(f"　　{breakdown}")
+        if number == 1 and interest is not None:
+            paragraphs.append(
+                f"　　（遅延損害金は、元本に対する{day(interest.start)}から{day(interest.end)}まで"
+                f"{interest.days}日間の{rate}の割合による額）"
+            )
     paragraphs.append(_right("以上", width))
     paragraphs.append(day(planned.letter_date))  # no blank lines but one: every sheet costs a fee
     recipient = "　".join(recipient_lines(account, "ja"))
