@@ -60,6 +60,8 @@ def preview_letter(accounts: AccountSet, options: Options) -> Letter:
         reasons = "; ".join(skipped.reason for skipped in plan.skipped)
         raise LettersError(f"no letter for this account: {reasons}")
     planned = plan.letters[0]
+    if planned.refused:  # e.g. a contract rate over its cap: the send would fail, so must the preview
+        raise LettersError(f"no letter for this account: {planned.refused}")
     country = planned.account.address.country
     company_name = options.letterhead or policy.sender_for(planned.lang, country, lawyer=False)
     company = find_letterhead(company_name, options.letterheads)
