@@ -160,6 +160,10 @@ def test_later_letters_subtract_recorded_payments(tmp_path: Path) -> None:
     )
     imported = run_cli(["payments", "import", str(payments), "--db", db, "--as-of", AS_OF])
     assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("2 payment(s) recorded\n")
+    # The same file again records nothing: a payment subtracted twice would understate the debt.
+    again = run_cli(["payments", "import", str(payments), "--db", db, "--as-of", AS_OF])
+    assert again.stdout.startswith("0 payment(s) recorded (2 already recorded from this file)\n")
     # The file's balance was drawn up on 15 October: the payment of the 10th is already in its
     # payments column (20,000); the one of 2 November is not, and is subtracted.
     rows = _rows([JA_ROW | {"balance_date": "2026-10-15"}])

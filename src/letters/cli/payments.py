@@ -38,8 +38,9 @@ def payments_import(
     who = operator or os.environ.get("LETTERS_OPERATOR") or os.environ.get("USER") or "unknown"
     book = Ledger(db)
     try:
-        record_payments(book, rows, str(file))
-        click.echo(f"{len(rows)} payment(s) recorded")
+        new = record_payments(book, rows, str(file))
+        again = f" ({len(rows) - new} already recorded from this file)" if new < len(rows) else ""
+        click.echo(f"{new} payment(s) recorded{again}")
         accounts = list(dict.fromkeys(r.account_id for r in rows))
         for account, line in check_plans(book, accounts, as_of or date.today(), grace, who):
             click.echo(f"{account}\t{line}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -55,26 +56,42 @@ def _ready(ledger: Ledger) -> None:
     _READY.add(ledger.engine)
 
 
-def record_payments(ledger: Ledger, rows: Sequence[PaymentRow], source: str) -> None:
+def record_payments(ledger: Ledger, rows: Sequence[PaymentRow], source: str) -> int:
+    """Record the file's payments; returns how many were new. Later letters subtract every recorded
+    payment, so a file imported again must not record its payments twice: a row is new only beyond
+    the number of equal rows (account, day, amount, currency) already recorded from the same file."""
     _ready(ledger)
     if not rows:
-        return
+        return 0
     now = datetime.now(UTC)
     with ledger.engine.begin() as conn:
-        conn.execute(
-            insert(payments_table),
-            [
-                {
-                    "account_id": r.account_id,
-                    "paid_on": r.paid_on,
-                    "amount": str(r.amount),
-                    "currency": r.currency,
-                    "source": source,
-                    "imported_at": now,
-                }
-                for r in rows
-            ],
+        known = Counter(
+            (r.account_id, r.paid_on, Decimal(r.amount), r.currency)
+            for r in conn.execute(select(payments_table).where(payments_table.c.source == source))
         )
+        fresh: list[PaymentRow] = []
+        for r in rows:
+            key = (r.account_id, r.paid_on, r.amount, r.currency)
+            if known[key] > 0:
+                known[key] -= 1
+                continue
+            fresh.append(r)
+        if fresh:
+            conn.execute(
+                insert(payments_table),
+                [
+                    {
+                        "account_id": r.account_id,
+                        "paid_on": r.paid_on,
+                        "amount": str(r.amount),
+                        "currency": r.currency,
+                        "source": source,
+                        "imported_at": now,
+                    }
+                    for r in fresh
+                ],
+            )
+    return len(fresh)
 
 
 def recorded_payments(ledger: Ledger, accounts: Iterable[str]) -> dict[str, list[tuple[date, Decimal, str]]]:
