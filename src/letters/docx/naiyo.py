@@ -9,6 +9,10 @@ The file written here keeps the paper grid as well, so the same text passes eith
   with a document grid of type linesAndChars (w:docGrid w:type="linesAndChars"): w:charSpace is
   (cell pitch − font size) × 4096 and w:linePitch the line pitch in twentieths of a point, both
   rounded down so that Word's characters-per-line and lines-per-page are never below the grid;
+- every half-width character (digits, Latin letters, ASCII signs, the space) written as its
+  full-width form (U+FF01–U+FF5E, U+3000): the grid counts it as one cell, as the PDF sets it, and a
+  full-width character fills exactly one cell of Word's (and LibreOffice's) document grid, where a
+  half-width one takes half a cell and lines would end ragged;
 - one Word paragraph per laid-out line (letters.naiyo.layout decides the breaks, counting as Japan
   Post counts), every line exactly one grid line high, a page break before each sheet's first line;
 - Word's own line-breaking aids are switched off for the document: 禁則 (w:kinsoku, already
@@ -126,6 +130,14 @@ _RPR_ORDER = [
 ]
 
 
+_FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
+
+
+def full_width(line: str) -> str:
+    """The line with every printable ASCII character as its full-width form: one grid cell each."""
+    return line.translate(_FULL_WIDTH)
+
+
 def _geometry(grid: Grid) -> tuple[float, float, float]:
     """A smaller grid (fewer characters or lines: allowed) uses the sheet of the official one it fits."""
     chars, lines = grid
@@ -234,7 +246,7 @@ def naiyo_docx(
                 paragraph.paragraph_format.page_break_before = True
             if not line:
                 continue
-            run = paragraph.add_run(line)
+            run = paragraph.add_run(full_width(line))
             seen = len(glyphs(line))
             if seen > chars:
                 # Off the document grid (a run-level w:snapToGrid is ignored by LibreOffice); the

@@ -8,8 +8,10 @@ from functools import cache
 from typing import Any
 
 from letters.docx.styles import Picture, Rule, rule_for
+from letters.docx.tables import cell_align, table_look
+from letters.docx.tokens import text_xml
 from letters.docx.tree import BLOCK, SKIP, Node, table_rows
-from letters.docx.wordml import Cell, Ink, Item, Letter, Para, Table, escape_text
+from letters.docx.wordml import Cell, Ink, Item, Letter, Para, Table
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML white space; U+3000 (ideographic space) is text
 
@@ -37,6 +39,7 @@ def _enter(ctx: Ctx, rule: Rule, tag: str, classes: tuple[str, ...]) -> Ctx:
         spacing=ink.spacing if rule.spacing is None else rule.spacing,
         upper=ink.upper or bool(rule.upper),
         boxed=ink.boxed or bool(rule.boxed),
+        nowrap=ink.nowrap or bool(rule.nowrap),
     )
     look = replace(
         ctx.rule,
@@ -136,8 +139,9 @@ class Story:
             for item in emitted:
                 if isinstance(item, Table):
                     item.keep = True
-            for para in paras[:-1]:
-                para.keep_next = para.keep_lines = True
+            for para in paras:  # each with what follows it in the block (a table too: vn-cut)
+                para.keep_lines = True
+                para.keep_next = para.keep_next or para is not emitted[-1]
         if rule.keep_next and isinstance(emitted[-1], Para):
             emitted[-1].keep_next = True
         if rule.min_height and paras:
@@ -146,6 +150,8 @@ class Story:
                 paras[-1].after += missing
         if rule.rule_below and isinstance(emitted[-1], Para):
             emitted[-1].rule = replace(emitted[-1].rule, rule_below=True)
+        if rule.dashed_above and isinstance(emitted[0], Para):
+            emitted[0].rule = replace(emitted[0].rule, dashed_above=True)
         if rule.beside_window:
             self.letter.beside_window(paras, rule.beside_window)
 
@@ -166,6 +172,13 @@ class Story:
                 pieces.append(("br", None, ctx.ink))
             elif node.tag == "img":
                 pieces.append(("img", (node, ctx.within), ctx.ink))
+            elif "vn-box" in node.classes:  # en.css draws an empty bordered box: the ballot box sign
+                # 3 mm, as the CSS box: DejaVu's ☐ is drawn smaller than the em, hence 1.3 × the text size
+                box = replace(ctx.ink, symbol=True, bold=False, size=round(ctx.ink.size * 1.3 * 2) / 2)
+                pieces.append(("text", "☐", box))
+                pieces.append(("text", "\u00a0", ctx.ink))
+            elif "vn-blank" in node.classes:  # a 30 mm line to write the amount on
+                pieces.append(("text", "\u00a0" * 16, replace(ctx.ink, underline=True)))
             else:
                 self.inline(node.children, self.enter(ctx, self.rule_for(node, ctx.within), node), pieces)
 
@@ -203,7 +216,7 @@ class Story:
             elif text in ("\n", "\t"):
                 runs.append(f"<w:r>{rpr}{'<w:br/>' if text == chr(10) else '<w:tab/>'}</w:r>")
             elif text:
-                runs.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>')
+                runs.append(f"<w:r>{rpr}{text_xml(text, ink.nowrap)}</w:r>")
         return runs
 
     def definitions(self, node: Node, ctx: Ctx, out: list[Item]) -> None:
@@ -228,7 +241,7 @@ class Story:
 
     def list_items(self, node: Node, ctx: Ctx, out: list[Item]) -> None:
         """List markers are written as text (• / 1.): the PDF prints them, so the DOCX says them too."""
-        indent = 10.6  # padding-left: 40px
+        indent = 5.0 if "vn-list" in node.classes else 10.6  # en.css: 5 mm; else padding-left: 40px
         look = replace(ctx.rule, left=(ctx.rule.left or 0) + indent, first=0)
         number = int(node.attrs.get("start", "1") or "1")
         for child in node.children:
@@ -251,26 +264,38 @@ class Story:
 
     def table(self, node: Node, ctx: Ctx, out: list[Item]) -> None:
         kind = "items" if "items" in node.classes else "plain"
+        look = table_look(node.classes)
+        width = ctx.width - (ctx.rule.left or 0)
+        table_width = width * look.width if look else width
+        spans = [[_span(c) for c in r.children if _is_cell(c)] for r in table_rows(node)]
+        grid = look.grid(table_width, max((sum(r) for r in spans), default=1)) if look else ()
         rows: list[list[Cell]] = []
         for row in table_rows(node):
             cells: list[Cell] = []
+            at = 0  # grid column of the next cell
             for cell in row.children:
-                if not isinstance(cell, Node) or cell.tag not in ("th", "td"):
+                if not isinstance(cell, Node) or not _is_cell(cell):
                     continue
                 classes = frozenset(row.classes + cell.classes)
                 rule = self.rule_for(cell, ctx.within | classes)
                 across = kind == "items" and "lang-en" in ctx.within  # en.css: every cell flush right
-                align = "right" if "amount" in classes or across else "left"
+                align = cell_align(look, cell.tag, classes, "right" if across else "left")
                 base = replace(ctx, rule=replace(ctx.rule, left=0, right=0, first=0, align=align))
+                if look is not None:  # what a cell holds fits its cell (pp-sign in the pp-confirm box)
+                    padding = look.cell(cell.tag, classes).padding or look.padding
+                    column = sum(grid[at : at + _span(cell)])
+                    base = replace(base, width=column - padding[1] - padding[3])
+                at += _span(cell)
                 inner = self.enter(base, rule, cell)
-                bold = "total" in classes
+                bold = "total" in classes or bool(look and look.total_rows & classes)
                 inner = replace(inner, ink=replace(inner.ink, bold=inner.ink.bold or bold))
                 items: list[Item] = []
                 self.blocks(cell, inner, items)
                 cells.append(Cell(cell, items, classes))
             rows.append(cells)
-        width = ctx.width - (ctx.rule.left or 0)
-        if kind == "items" and "lang-en" in ctx.within:
+        if look is not None:
+            out.append(Table("styled", rows, table_width, grid=grid, indent=look.indent, look=look))
+        elif kind == "items" and "lang-en" in ctx.within:
             # en.css sets the statement across the page: labels in one row, amounts below them.
             rows = [[row[i] for row in rows if len(row) > i] for i in range(2)]
             out.append(Table("across", rows, width))
@@ -280,6 +305,18 @@ class Story:
             columns = max((len(r) for r in rows), default=1)
             grid = (24.0, *((width - 24) / (columns - 1),) * (columns - 1)) if columns > 1 else (width,)
             out.append(Table("plain", rows, width, grid=grid))
+
+
+def _is_cell(node: Node | str) -> bool:
+    return isinstance(node, Node) and node.tag in ("th", "td")
+
+
+def _span(node: Node | str) -> int:
+    """A cell's colspan (1 for anything else)."""
+    if not isinstance(node, Node):
+        return 1
+    span = node.attrs.get("colspan", "1")
+    return int(span) if span.isdigit() and int(span) > 0 else 1
 
 
 def _strip_trailing_space(texts: list[tuple[str, Ink]]) -> None:

@@ -36,6 +36,8 @@ class Rule:
     rule_below: bool | None = None  # thin line under the block (letterhead-short)
     min_height: float | None = None
     beside_window: float | None = None  # pulled up this far beside the address window (en-meta)
+    dashed_above: bool | None = None  # a dashed line above the block: where to cut (vn-cut)
+    nowrap: bool | None = None  # white-space: nowrap — no line break inside the text
 
     def then(self, other: Rule) -> Rule:
         changes = {
@@ -78,7 +80,6 @@ CLASS_RULES: dict[str, Rule] = {
     "right": Rule(align="right"),
     "title": Rule(align="center", size=15, bold=True, spacing=0.1, before=4, after=4, keep_next=True),
     "strong": Rule(bold=True),
-    "capital": Rule(bold=True),
     "small": Rule(size=8.5),
     "no-indent": Rule(first=0),
     "particulars": Rule(left=6, before=2, after=3),
@@ -88,6 +89,13 @@ CLASS_RULES: dict[str, Rule] = {
     "sig-name": Rule(size=11),
     "page-break": Rule(page_break=True),
     "disclosure": Rule(bold=True, before=4),
+    "capital": Rule(bold=True, nowrap=True),  # zh.css: 大写 amounts never break
+    # Payment-plan confirmation (letter.css): the schedule, and the part the debtor signs and returns,
+    # boxed and kept on one page with its signature lines.
+    "pp-confirm": Rule(box=True, before=6, keep=True),
+    "pp-cut": Rule(align="center", size=8, color="444444", after=1),
+    "pp-confirm-title": Rule(align="center", bold=True, size=12, after=2),
+    "pp-seal": Rule(color="777777"),
 }
 _LANG_CLASS_RULES: dict[tuple[str, str], Rule] = {
     ("ja", "kigo"): Rule(align="center", before=2, after=1),
@@ -113,13 +121,39 @@ _LANG_CLASS_RULES: dict[tuple[str, str], Rule] = {
     ("en", "en-enclosures"): Rule(before=2, size=9.5),
     ("en", "en-address"): Rule(size=10, line=1.15),
     ("en", "items"): Rule(before=1.5, after=2.5),
+    # The validation notice (en.css, after CFPB model form B-1).
+    ("en", "vn-lead"): Rule(before=1),
+    ("en", "vn-contact"): Rule(size=9.5),
+    ("en", "vn-head"): Rule(bold=True, size=11, before=2.5, after=1, keep_next=True),
+    ("en", "vn-info"): Rule(after=1),
+    ("en", "vn-items"): Rule(after=2, keep=True),
+    ("en", "vn-sub"): Rule(left=6),
+    ("en", "vn-section"): Rule(keep=True),
+    ("en", "vn-tear"): Rule(keep=True, before=4),
+    ("en", "vn-cut"): Rule(size=7.5, color="444444", align="center", after=2, dashed_above=True),
+    ("en", "vn-form"): Rule(size=9.5),
+    ("en", "vn-label"): Rule(bold=True),
+    ("en", "vn-address"): Rule(left=3, before=0.5, after=3, line=1.25),
+    ("en", "vn-consumer"): Rule(before=5),
+    ("en", "vn-ref"): Rule(size=8.5),
+    ("en", "vn-respond-head"): Rule(bold=True, size=11, after=0.5),
+    ("en", "vn-small"): Rule(size=8.5),
+    ("en", "vn-group"): Rule(bold=True, before=1.5),
+    ("en", "vn-check"): Rule(left=2, before=0.8),
+    ("en", "vn-option"): Rule(left=0, before=1.8, bold=True),
 }
-# Descendant selectors: (ancestor class, class or tag).
-_NESTED_RULES: dict[tuple[str, str], Rule] = {
-    ("zh-sign", "signature"): Rule(right=10, before=0, min_height=0),
-    ("en-sign", "signature"): Rule(align="left", right=0, before=0, min_height=0),
-    ("en-pay", "th"): Rule(bold=True),
-    ("lang-en", "th"): Rule(size=9.5),
+# Descendant selectors: (ancestor classes, class or tag).
+_NESTED_RULES: dict[tuple[tuple[str, ...], str], Rule] = {
+    (("zh-sign",), "signature"): Rule(right=10, before=0, min_height=0),
+    (("en-sign",), "signature"): Rule(align="left", right=0, before=0, min_height=0),
+    (("en-pay",), "th"): Rule(bold=True),
+    (("lang-en", "items"), "th"): Rule(size=9.5),
+    (("vn-then",), "th"): Rule(bold=True),
+    (("vn-then",), "td"): Rule(bold=True),
+    (("vn-total",), "th"): Rule(bold=True),
+    (("vn-total",), "td"): Rule(bold=True),
+    (("pp-confirm",), "p"): Rule(first=0, before=2, after=2),
+    (("vn-items",), "amount"): Rule(nowrap=True),
 }
 
 
@@ -226,7 +260,7 @@ def rule_for(lang: str, tag: str, classes: tuple[str, ...], within: frozenset[st
     for name in classes:
         rule = rule.then(CLASS_RULES.get(name, Rule())).then(_LANG_CLASS_RULES.get((lang, name), Rule()))
     for (outer, name), nested in _NESTED_RULES.items():
-        if outer in within and (name in classes or name == tag):
+        if within.issuperset(outer) and (name in classes or name == tag):
             rule = rule.then(nested)
     return rule
 
@@ -257,6 +291,7 @@ STYLES = (
     '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
     '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style></w:styles>'
 )
+SYMBOL_FACE = "DejaVu Sans"  # has ☐ (U+2610), which the serif text faces lack; Word: Segoe UI Symbol
 # The faces the letters use, with what Word should fall back to on a machine without them.
 FONT_TABLE = (
     "<w:fonts {ns}>"
@@ -265,5 +300,7 @@ FONT_TABLE = (
     '<w:font w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>'
     '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
     '<w:font w:name="Liberation Serif"><w:altName w:val="Times New Roman"/><w:charset w:val="00"/>'
-    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font></w:fonts>'
+    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="DejaVu Sans"><w:altName w:val="Segoe UI Symbol"/><w:charset w:val="00"/>'
+    '<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>'
 )

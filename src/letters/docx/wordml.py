@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
-from html import escape
 from typing import Any, Protocol
 
 from docx.image.exceptions import UnrecognizedImageError
@@ -17,6 +15,7 @@ from letters.docx.styles import (
     LANGS,
     NESTED_PICTURES,
     PICTURES,
+    SYMBOL_FACE,
     Lang,
     Page,
     Picture,
@@ -25,6 +24,7 @@ from letters.docx.styles import (
     px,
     tw,
 )
+from letters.docx.tables import CellLook, Padding, TableLook
 from letters.docx.tree import Node
 from letters.errors import RenderError
 
@@ -35,7 +35,6 @@ NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,15 @@ class Ink:
     spacing: float = 0.0  # em
     upper: bool = False
     boxed: bool = False
+    nowrap: bool = False  # no line break inside the text (white-space: nowrap)
+    symbol: bool = False  # a sign the text faces lack (☐): set in SYMBOL_FACE
+    underline: bool = False  # a blank to write on (vn-blank)
 
 
 def run_properties(ink: Ink, lang: Lang) -> str:
     # Every run names its East Asian face (w:eastAsia): without it Word sets CJK in the theme font.
-    out = [
-        f'<w:rFonts w:ascii="{lang.latin}" w:hAnsi="{lang.latin}" w:eastAsia="{lang.east_asian}" '
-        f'w:cs="{lang.latin}"/>'
-    ]
+    latin = SYMBOL_FACE if ink.symbol else lang.latin
+    out = [f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{lang.east_asian}" w:cs="{latin}"/>']
     if ink.bold:
         out.append("<w:b/><w:bCs/>")
     if ink.italic:
@@ -67,6 +67,8 @@ def run_properties(ink: Ink, lang: Lang) -> str:
         out.append(f'<w:spacing w:val="{round(ink.spacing * ink.size * 20)}"/>')
     half_points = round(ink.size * 2)
     out.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    if ink.underline:
+        out.append('<w:u w:val="single"/>')
     if ink.boxed:
         out.append('<w:bdr w:val="single" w:sz="3" w:space="2" w:color="111111"/>')
     return "<w:rPr>" + "".join(out) + "</w:rPr>"
@@ -110,6 +112,7 @@ class Table:
     keep: bool = False
     aside: Picture | None = None  # the picture set beside text in an aside table
     indent: float = 0.0  # from the left edge of the text column, mm
+    look: TableLook | None = None  # a styled table's widths, rules and padding (tables.py)
 
 
 Item = Para | Table
@@ -125,8 +128,10 @@ def _ppr(para: Para, rpr: str) -> str:
     if para.page_break:
         out.append("<w:pageBreakBefore/>")
     out.append(para.frame)
-    if rule.rule_below:
-        out.append('<w:pBdr><w:bottom w:val="single" w:sz="3" w:space="3" w:color="999999"/></w:pBdr>')
+    if rule.rule_below or rule.dashed_above:
+        top = '<w:top w:val="dashed" w:sz="8" w:space="1" w:color="333333"/>' if rule.dashed_above else ""
+        below = '<w:bottom w:val="single" w:sz="3" w:space="3" w:color="999999"/>' if rule.rule_below else ""
+        out.append(f"<w:pBdr>{top}{below}</w:pBdr>")
     if para.tabs:
         stops = "".join(f'<w:tab w:val="{kind}" w:pos="{tw(pos)}"/>' for kind, pos in para.tabs)
         out.append(f"<w:tabs>{stops}</w:tabs>")
@@ -158,13 +163,6 @@ def _borders(*sides: str, size: int = 4, color: str = "333333") -> str:
     return "".join(
         f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>' for side in sides
     )
-
-
-def escape_text(text: str) -> str:
-    bad = _XML_INVALID.search(text)
-    if bad:
-        raise RenderError(f"character U+{ord(bad.group()):04X} cannot be written to a DOCX file")
-    return escape(text, quote=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -299,6 +297,11 @@ class Letter:
             borders, margins = _borders("top", "left", "bottom", "right", size=5), (tw(2), tw(4))
         elif table.kind == "plain":
             margins = (17, 0)
+        elif table.look is not None:
+            borders = (
+                _borders(*_SIDES, "insideH", "insideV", size=table.look.lines) if table.look.lines else ""
+            )
+            margins, justify = (0, 0), table.look.align
         elif table.aside is not None:
             picture = tw(table.aside.width + table.aside.gap)
             grid = [picture, width - picture] if table.aside.place == "left" else [width - picture, picture]
@@ -326,6 +329,8 @@ class Letter:
         return "".join(out)
 
     def cell_xml(self, table: Table, number: int, col: int, cell: Cell, width: int) -> str:
+        if table.look is not None:
+            return self.styled_cell_xml(table, table.look, number, col, cell)
         props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
         if table.kind == "items" and "total" in cell.classes:
             props.append(f"<w:tcBorders>{_borders('top', size=10, color='111111')}</w:tcBorders>")
@@ -345,3 +350,54 @@ class Letter:
                 if isinstance(item, Para):
                     item.keep_next = True
         return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{self.story_xml(cell.items) or spacer(0)}</w:tc>"
+
+    def styled_cell_xml(self, table: Table, look: TableLook, number: int, col: int, cell: Cell) -> str:
+        """A cell of a styled table: its span of the grid, rules, shading and padding from its look."""
+        row = table.rows[number]
+        at = sum(_span(c) for c in row[:col])
+        span = _span(cell)
+        width = sum(tw(w) for w in table.grid[at : at + span])
+        own = look.cell(cell.node.tag, cell.classes)
+        props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+        if span > 1:
+            props.append(f'<w:gridSpan w:val="{span}"/>')
+        sides = _cell_borders(look, own, cell)
+        if sides:
+            props.append(f"<w:tcBorders>{sides}</w:tcBorders>")
+        if look.head_fill and cell.node.tag == "th":
+            props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{look.head_fill}"/>')
+        props.append(f"<w:tcMar>{_margins(own.padding or look.padding)}</w:tcMar>")
+        props.append(f'<w:vAlign w:val="{own.valign}"/>')
+        if table.keep and number < len(table.rows) - 1:
+            for item in cell.items:
+                if isinstance(item, Para):
+                    item.keep_next = True
+        return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{self.story_xml(cell.items) or spacer(0)}</w:tc>"
+
+
+_SIDES = ("top", "left", "bottom", "right")
+
+
+def _span(cell: Cell) -> int:
+    span = cell.node.attrs.get("colspan", "1")
+    return int(span) if span.isdigit() and int(span) > 0 else 1
+
+
+def _margins(padding: Padding) -> str:
+    top, right, bottom, left = (tw(mm) for mm in padding)
+    return (
+        f'<w:top w:w="{top}" w:type="dxa"/><w:left w:w="{left}" w:type="dxa"/>'
+        f'<w:bottom w:w="{bottom}" w:type="dxa"/><w:right w:w="{right}" w:type="dxa"/>'
+    )
+
+
+def _cell_borders(look: TableLook, own: CellLook, cell: Cell) -> str:
+    """A boxed cell's four rules, a signature line's rule below, a total row's rule above."""
+    if own.border:
+        return _borders(*_SIDES, size=own.border, color="111111")
+    sides = ""
+    if look.total_rule and look.total_rows & cell.classes:
+        sides += _borders("top", size=look.total_rule, color="111111")
+    if own.bottom:
+        sides += _borders("bottom", size=own.bottom, color="111111")
+    return sides

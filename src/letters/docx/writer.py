@@ -124,7 +124,12 @@ class DocxWriter:
             if "page-footer" in classes and isinstance(child, Node):
                 footer = child.children
             elif target in ("first", "later") and isinstance(child, Node):  # in the top-right box
-                head = replace(ctx, rule=replace(ctx.rule, left=letter.page.column - letter.page.head_width))
+                # The short letterhead (name and letter id on one right-aligned line) gets 3 mm more
+                # to its left: LibreOffice adds a gap between CJK and Latin text that Word and the PDF
+                # do not (it ignores w:autoSpaceDE), and the id would otherwise wrap inside itself.
+                slack = 3.0 if target == "later" else 0.0
+                box = letter.page.column - letter.page.head_width - slack
+                head = replace(ctx, rule=replace(ctx.rule, left=box))
                 stories[target][0].block(child, head, stories[target][1])
             elif target == "verify" and isinstance(child, Node):
                 stories[target][0].block(child, ctx, stories[target][1])
