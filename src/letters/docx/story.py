@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from letters.docx.styles import Picture, Rule, rule_for
-from letters.docx.tables import cell_align, table_look
+from letters.docx.tables import TableLook, cell_align, table_look, text_width
 from letters.docx.tokens import text_xml
 from letters.docx.tree import BLOCK, SKIP, Node, table_rows
 from letters.docx.wordml import Cell, Ink, Item, Letter, Para, Table
@@ -60,6 +60,7 @@ class Story:
         self.part = part
         self.floats: list[list[str]] = [[]]  # per open block: seals waiting for its first paragraph
         self.asides: list[list[tuple[str, Picture]]] = [[]]  # per open block: pictures beside its text
+        self.right: list[str] = []  # runs of a block floated right, for the next paragraph's line
 
     def rule_for(self, node: Node, within: frozenset[str]) -> Rule:
         return rule_for(self.letter.lang_code, node.tag, node.classes, within)
@@ -88,7 +89,11 @@ class Story:
         self.floats.append([])
         self.asides.append([])
         width = inner.width - (inner.rule.left or 0)
-        if rule.box:
+        if rule.float_right:
+            held: list[Item] = []
+            self.blocks(node, inner, held)
+            self.right = [run for para in held if isinstance(para, Para) for run in para.runs]
+        elif rule.box:
             cell: list[Item] = []
             padded = replace(inner, rule=replace(inner.rule, left=0, right=0), width=width - 8.5)  # 2 × 4mm
             self.blocks(node, padded, cell)
@@ -119,12 +124,28 @@ class Story:
                 cells.reverse()
             out.append(Table("aside", [cells], width, aside=spec, indent=indent))
         self.settle(out[start:], rule)
+        if rule.min_height:
+            self.fill_to(out, start, rule.min_height)
         if floats:
             paras = [item for item in out[start:] if isinstance(item, Para)]
             if not paras:
                 paras = [Para(inner.rule, inner.ink, [])]
                 out.append(paras[0])
             paras[0].runs[:0] = floats
+
+    def fit(self, node: Node, look: TableLook, ctx: Ctx) -> dict[int, float]:
+        """The width the look's fitted columns need for their longest cell text on one line."""
+        least: dict[int, float] = {}
+        for row in table_rows(node):
+            cells = [c for c in row.children if isinstance(c, Node) and _is_cell(c)]
+            for index in look.fit:
+                if index < len(cells):
+                    cell = cells[index]
+                    inner = self.enter(ctx, self.rule_for(cell, ctx.within), cell)
+                    padding = look.cell(cell.tag, frozenset(cell.classes)).padding or look.padding
+                    need = text_width(_text(cell), inner.ink.size) + padding[1] + padding[3] + 1
+                    least[index] = max(least.get(index, 0.0), need)
+        return least
 
     def settle(self, emitted: list[Item], rule: Rule) -> None:
         """Apply a block's margins, page-break and keep rules to what it produced."""
@@ -144,10 +165,6 @@ class Story:
                 para.keep_next = para.keep_next or para is not emitted[-1]
         if rule.keep_next and isinstance(emitted[-1], Para):
             emitted[-1].keep_next = True
-        if rule.min_height and paras:
-            missing = rule.min_height - sum(p.height(self.letter.lang) for p in paras)
-            if missing > 0:
-                paras[-1].after += missing
         if rule.rule_below and isinstance(emitted[-1], Para):
             emitted[-1].rule = replace(emitted[-1].rule, rule_below=True)
         if rule.dashed_above and isinstance(emitted[0], Para):
@@ -155,11 +172,29 @@ class Story:
         if rule.beside_window:
             self.letter.beside_window(paras, rule.beside_window)
 
+    def fill_to(self, out: list[Item], start: int, height: float) -> None:
+        """min-height: an empty paragraph of exactly the missing height after the block's content,
+        kept with it.  (Not space after its last paragraph: Word adds that to the next paragraph's
+        space before, LibreOffice takes the larger of the two.)"""
+        paras = [item for item in out[start:] if isinstance(item, Para)]
+        if not paras:
+            return
+        content = sum(p.height(self.letter.lang) for p in paras) - paras[0].before  # not the margin
+        if height - content > 0.1:
+            paras[-1].keep_next = True
+            out.append(
+                Para(replace(paras[-1].rule, rule_below=False), paras[-1].ink, [], exact=height - content)
+            )
+
     def paragraph(self, pending: list[Node | str], ctx: Ctx, out: list[Item]) -> None:
         pieces: list[_Piece] = []
         self.inline(pending, ctx, pieces)
         runs = self.runs(pieces)
-        if runs:
+        if runs and self.right:  # on this line, after a tab to the right edge
+            tab = f"<w:r>{self.letter.rpr(ctx.ink)}<w:tab/></w:r>"
+            runs, self.right = [*runs, tab, *self.right], []
+            out.append(Para(ctx.rule, ctx.ink, runs, tabs=(("right", ctx.width - (ctx.rule.right or 0)),)))
+        elif runs:
             out.append(Para(ctx.rule, ctx.ink, runs))
 
     def inline(self, nodes: list[Node | str], ctx: Ctx, pieces: list[_Piece]) -> None:
@@ -268,7 +303,8 @@ class Story:
         width = ctx.width - (ctx.rule.left or 0)
         table_width = width * look.width if look else width
         spans = [[_span(c) for c in r.children if _is_cell(c)] for r in table_rows(node)]
-        grid = look.grid(table_width, max((sum(r) for r in spans), default=1)) if look else ()
+        columns = max((sum(r) for r in spans), default=1)
+        grid = look.grid(table_width, columns, self.fit(node, look, ctx)) if look else ()
         rows: list[list[Cell]] = []
         for row in table_rows(node):
             cells: list[Cell] = []
@@ -305,6 +341,10 @@ class Story:
             columns = max((len(r) for r in rows), default=1)
             grid = (24.0, *((width - 24) / (columns - 1),) * (columns - 1)) if columns > 1 else (width,)
             out.append(Table("plain", rows, width, grid=grid))
+
+
+def _text(node: Node | str) -> str:
+    return node if isinstance(node, str) else "".join(_text(child) for child in node.children)
 
 
 def _is_cell(node: Node | str) -> bool:

@@ -38,6 +38,7 @@ class Rule:
     beside_window: float | None = None  # pulled up this far beside the address window (en-meta)
     dashed_above: bool | None = None  # a dashed line above the block: where to cut (vn-cut)
     nowrap: bool | None = None  # white-space: nowrap — no line break inside the text
+    float_right: bool | None = None  # floats right into the next paragraph's line (zh-ref)
 
     def then(self, other: Rule) -> Rule:
         changes = {
@@ -109,6 +110,7 @@ _LANG_CLASS_RULES: dict[tuple[str, str], Rule] = {
     ("zh", "zh-sign"): Rule(before=3.5, keep=True),
     ("zh", "sign-date"): Rule(align="right", right=10),
     ("zh", "closing-salute"): Rule(after=0),
+    ("zh", "zh-ref"): Rule(float_right=True),
     ("en", "disclosure"): Rule(before=2.5),
     ("en", "en-meta"): Rule(beside_window=12),
     ("en", "en-subject"): Rule(bold=True, upper=True, spacing=0.04, before=3, after=2, keep_next=True),
@@ -176,7 +178,7 @@ PICTURES: dict[str, Picture] = {
 NESTED_PICTURES: dict[tuple[str, str], Picture] = {
     ("zh-sign", "seal-gongzhang"): Picture(38, 38, "seal", right=12, top=-10),
     ("en-sign", "seal-signature"): Picture(39, 13, "inline"),
-    ("verify", "img"): Picture(17, 17, "left", gap=2),
+    ("verify", "img"): Picture(14, 14, "left", gap=2),  # letter.css: 14 mm
 }
 
 
@@ -219,10 +221,15 @@ class Page:
 
 _PAPERS = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 INCH = 25.4
-_ENVELOPES = {  # envelopes/*.css: margins, page-1 top, window x / y / width, letterhead box width
-    "naga3": (24.0, 20.0, 20.0, 23.0, 57.0, 23.0, 14.0, 88.0, 75.0),
-    "dl": (24.0, 20.0, 20.0, 20.0, 92.0, 20.0, 45.0, 85.0, 75.0),
-    "us10": tuple(v * INCH for v in (1.2, 0.875, 0.9, 0.875, 3.4, 0.875, 2.0, 4.0, 3.0)),
+_ENVELOPES = {  # envelopes/*.css: margins, page-1 top, address block x / y / width, letterhead box width
+    # (the address block is page 1's top-left margin box: left margin + its 4 mm padding, its padding-top)
+    "naga3": (24.0, 20.0, 20.0, 23.0, 57.0, 27.0, 16.5, 82.0, 75.0),
+    "dl": (24.0, 20.0, 20.0, 20.0, 92.0, 24.0, 49.5, 82.0, 75.0),
+    "us10": (
+        *(v * INCH for v in (1.2, 0.875, 0.9, 0.875, 3.4)),
+        0.875 * INCH + 4,
+        *(v * INCH for v in (2.15, 4.2, 3.0)),
+    ),
 }
 HEADER_FROM_TOP = 10.0  # letter.css: the letterhead sits 10 mm below the page's top edge
 FOOTER_FROM_BOTTOM = 1.2  # the footer fills the bottom margin, as the PDF's margin boxes do

@@ -8,6 +8,7 @@ widths in eighths of a point (Word's w:sz for borders).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 Padding = tuple[float, float, float, float]  # top, right, bottom, left (mm)
 
@@ -35,12 +36,18 @@ class TableLook:
     total_rows: frozenset[str] = frozenset()  # row classes set bold below a rule
     total_rule: int = 0
     cells: dict[str, CellLook] = field(default_factory=dict)  # by cell class or tag
+    fit: tuple[int, ...] = ()  # columns widened to hold their longest text on one line
 
-    def grid(self, width: float, columns: int) -> tuple[float, ...]:
-        """Column widths (mm) for a table of this look that is ``width`` wide."""
+    def grid(self, width: float, columns: int, least: dict[int, float] | None = None) -> tuple[float, ...]:
+        """Column widths (mm) for a table of this look that is ``width`` wide; a fixed column is at
+        least as wide as ``least`` says (its text on one line, as CSS's table layout widens it)."""
         if self.shares:
             return tuple(width * share for share in self.shares)
         fixed = list(self.columns[:columns]) + [None] * (columns - len(self.columns))
+        for index, at_least in (least or {}).items():
+            known = fixed[index]
+            if known is not None:
+                fixed[index] = max(known, at_least)
         free = [c for c in fixed if c is None]
         rest = (width - sum(c for c in fixed if c is not None)) / max(1, len(free))
         return tuple(rest if c is None else c for c in fixed)
@@ -53,6 +60,12 @@ class TableLook:
 
 
 TABLE_LOOKS: dict[str, TableLook] = {
+    # en.css .en-pay: bold 24 mm labels (+ 2 mm padding), the instructions beside them.
+    "en-pay": TableLook(
+        columns=(26, None),
+        padding=(0.3, 0, 0.3, 0),
+        cells={"th": CellLook(padding=(0.3, 2, 0.3, 0))},
+    ),
     # en.css .vn-items: 86 % wide, 4 mm in, amounts in a 30 mm column, a 0.8 pt rule over the total.
     "vn-items": TableLook(
         width=0.86,
@@ -75,6 +88,7 @@ TABLE_LOOKS: dict[str, TableLook] = {
         head_align="center",
         total_rows=frozenset({"total"}),
         total_rule=10,
+        fit=(0,),
     ),
     # en.css .vn-form: addresses in 44 %, the answers boxed (1 pt) beside them.
     "vn-form": TableLook(
@@ -90,8 +104,18 @@ TABLE_LOOKS: dict[str, TableLook] = {
         padding=(3, 0, 0.5, 0),
         data_align="right",
         cells={"th": CellLook(padding=(3, 2, 0.5, 0), valign="bottom"), "td": CellLook(bottom=5)},
+        fit=(0,),  # .pp-sign th { white-space: nowrap }
     ),
 }
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide (mm) a line of text is: CJK and full-width characters 1 em, others 0.55 em,
+    and 0.2 em where CJK meets Latin (the gap LibreOffice puts there, see styles.STYLES)."""
+    wide = [ord(char) >= 0x2E80 for char in text.strip()]
+    ems = sum(1.0 if cjk else 0.55 for cjk in wide)
+    ems += 0.2 * sum(1 for before, after in pairwise(wide) if before != after)
+    return ems * size * 25.4 / 72
 
 
 def table_look(classes: tuple[str, ...]) -> TableLook | None:

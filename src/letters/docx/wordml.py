@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -89,6 +90,7 @@ class Para:
     tabs: tuple[tuple[str, float], ...] = ()  # (left / center / right, mm)
     hanging: float = 0.0
     frame: str = ""
+    exact: float = 0.0  # an empty paragraph exactly this high (mm): the rest of a block's min-height
 
     def height(self, lang: Lang) -> float:
         return self.ink.size * (self.rule.line or lang.line) * INCH / 72 + self.before + self.after
@@ -136,10 +138,13 @@ def _ppr(para: Para, rpr: str) -> str:
         stops = "".join(f'<w:tab w:val="{kind}" w:pos="{tw(pos)}"/>' for kind, pos in para.tabs)
         out.append(f"<w:tabs>{stops}</w:tabs>")
     line = round(para.ink.size * (rule.line or 1.2) * 20)
-    out.append(
-        f'<w:spacing w:before="{tw(para.before)}" w:after="{tw(para.after)}" '
-        f'w:line="{line}" w:lineRule="atLeast"/>'
-    )
+    if para.exact:
+        out.append(f'<w:spacing w:before="0" w:after="0" w:line="{tw(para.exact)}" w:lineRule="exact"/>')
+    else:
+        out.append(
+            f'<w:spacing w:before="{tw(para.before)}" w:after="{tw(para.after)}" '
+            f'w:line="{line}" w:lineRule="atLeast"/>'
+        )
     indent = f'<w:ind w:left="{tw(rule.left or 0)}" w:right="{tw(rule.right or 0)}"'
     if para.hanging:
         indent += f' w:hanging="{tw(para.hanging)}"'
@@ -270,7 +275,8 @@ class Letter:
             if isinstance(item, Para):
                 item.before += carry
                 carry = 0.0
-                out.append(f"<w:p>{_ppr(item, self.rpr(item.ink))}{''.join(item.runs)}</w:p>")
+                runs = _below_spacing("".join(item.runs), item.before)
+                out.append(f"<w:p>{_ppr(item, self.rpr(item.ink))}{runs}</w:p>")
                 continue
             if index and isinstance(items[index - 1], Table):
                 out.append(spacer(max(carry, item.before)))
@@ -376,6 +382,15 @@ class Letter:
 
 
 _SIDES = ("top", "left", "bottom", "right")
+_SEAL_TOP = re.compile(r'(<wp:positionV relativeFrom="paragraph"><wp:posOffset>)(-?\d+)(?=</wp:posOffset>)')
+
+
+def _below_spacing(runs: str, before: float) -> str:
+    """A seal's offset from its paragraph counts from below the paragraph's space before, as the
+    CSS offset counts from the signature's border box: LibreOffice measures from above that space."""
+    if not before:
+        return runs
+    return _SEAL_TOP.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + emu(before)}", runs)
 
 
 def _span(cell: Cell) -> int:
