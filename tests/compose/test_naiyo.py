@@ -15,7 +15,7 @@ from letters.batch.compose_step import letter_fields
 from letters.compose.naiyo import NAIYO_STYLESHEETS, build_document, naiyo_text, render_naiyo_html
 from letters.compose.naiyo_grid import GRIDS, count_chars, count_lines, layout, layout_lines, parse_grid
 from letters.compose.render_html import Letter
-from letters.docx.naiyo import GEOMETRY, naiyo_docx, write_naiyo_docx
+from letters.docx.naiyo import GEOMETRY, full_width, naiyo_docx, write_naiyo_docx
 from letters.errors import ConfigError, LayoutError
 from tests.helpers import pdftotext
 from tests.render_helpers import TEMPLATES, letter_for, writer
@@ -292,7 +292,9 @@ def test_docx_has_the_grid_and_one_paragraph_per_line(demand: Letter, grid: tupl
     data = write_naiyo_docx(demand, grid)
     xml = _docx_xml(data)
     document = docx.Document(io.BytesIO(data))
-    assert [p.text for p in document.paragraphs] == [line for page in pages for line in page]
+    # The laid-out lines, each half-width character in its full-width form (one grid cell each).
+    assert [p.text for p in document.paragraphs] == [full_width(line) for page in pages for line in page]
+    assert not re.search("[\x21-\x7e]", "".join(p.text for p in document.paragraphs))
     assert xml.count("<w:pageBreakBefore/>") == len(pages) - 1
     for setting in ("kinsoku", "autoSpaceDE", "autoSpaceDN"):
         assert f'<w:{setting} w:val="0"/>' in _docx_styles(data)
@@ -352,7 +354,7 @@ def test_docx_round_trip_through_libreoffice_keeps_the_pages(
     assert int(re.findall(r"^Pages:\s+(\d+)$", info, re.M)[0]) == len(pages)
     for text, page in zip(texts, pages, strict=True):
         assert len([line for line in text.splitlines() if line.strip()]) <= grid[1]
-        assert "".join(text.split()) == "".join("".join(page).split())
+        assert "".join(text.split()) == "".join(full_width("".join(page)).split())
     assert "受取人山田太郎様" in "".join(pdftotext(pdf).split())
 
 

@@ -157,9 +157,7 @@ class Story:
         if rule.page_break and isinstance(emitted[0], Para):
             emitted[0].page_break = True
         if rule.keep:
-            for item in emitted:
-                if isinstance(item, Table):
-                    item.keep = True
+            _keep(emitted)
             for para in paras:  # each with what follows it in the block (a table too: vn-cut)
                 para.keep_lines = True
                 para.keep_next = para.keep_next or para is not emitted[-1]
@@ -341,6 +339,20 @@ class Story:
             columns = max((len(r) for r in rows), default=1)
             grid = (24.0, *((width - 24) / (columns - 1),) * (columns - 1)) if columns > 1 else (width,)
             out.append(Table("plain", rows, width, grid=grid))
+
+
+def _keep(items: list[Item]) -> None:
+    """break-inside: avoid for what a block's tables hold: rows that do not split, each paragraph in a
+    cell kept with the next, down to the tables in the cells (pp-sign in the pp-confirm box)."""
+    for item in items:
+        if isinstance(item, Table):
+            item.keep = True
+            for row in item.rows:
+                for cell in row:
+                    _keep(cell.items)
+                    for para in cell.items[:-1]:
+                        if isinstance(para, Para):
+                            para.keep_next = para.keep_lines = True
 
 
 def _text(node: Node | str) -> str:
