@@ -9,6 +9,8 @@ DOCX must say where it may not break:
 - in text set nowrap, every space becomes U+00A0 (no-break space) and a U+2060 WORD JOINER sits
   between two characters a line could break between (CJK text breaks between any two characters;
   UAX #14 rule LB11 forbids a break on either side of U+2060, and the joiner draws nothing).
+  LibreOffice 7.4 breaks CJK text between any two characters whatever stands between them (U+2060,
+  U+200D, U+FEFF and U+00A0 tried): there a 大写 amount may still wrap.
 """
 
 from __future__ import annotations
