@@ -83,8 +83,9 @@ def _case(variant: str, kind: str, out: Path, pdf: PdfWriter, word: DocxWriter) 
     installments = 3 if kind == "payment-plan" else None
     options = Options(outdir=out, as_of=as_of, letter_kind=kind, installments=installments)
     history = None if kind == "validation-notice" else notice_sent("T-1")
-    letters, failed = build_letters(make_plan([account], options, Policy(), history), options, Policy())
-    result = BatchResult(None)
+    plan = make_plan([account], options, Policy(), history)
+    letters, failed = build_letters(plan, options, Policy())
+    result = BatchResult(plan)
     letters = add_kind_context(letters, options, result)
     assert failed == [] and result.failed == []
     letter = replace(letters[0], qr=qr_data_url("LETTERS:1:T-1:" + "0" * 64))
@@ -102,8 +103,9 @@ def _case(variant: str, kind: str, out: Path, pdf: PdfWriter, word: DocxWriter) 
 
 def _naiyo(out: Path, pdf: PdfWriter) -> None:
     options = Options(outdir=out, as_of=AS_OF, letter_kind="demand", naiyo=(26, 20))
-    letters, _ = build_letters(make_plan([make_account("ja")], options, Policy()), options, Policy())
-    letter = add_kind_context(letters, options, BatchResult(None))[0]
+    plan = make_plan([make_account("ja")], options, Policy())
+    letters, _ = build_letters(plan, options, Policy())
+    letter = add_kind_context(letters, options, BatchResult(plan))[0]
     assert letter.naiyo is not None
     html = render_naiyo_html(letter, options.templates, letter.naiyo)
     data = pdf.write_document(
@@ -246,7 +248,9 @@ def _paragraphs(xml: str) -> list[tuple[str, str]]:
 
 def _table_with(xml: str, needle: str) -> str:
     """The innermost w:tbl whose text holds ``needle``."""
-    tables = [t for t in re.findall(r"<w:tbl>(?:(?!<w:tbl>).)*?</w:tbl>", xml, re.S) if needle in t]
+    tables: list[str] = [
+        t for t in re.findall(r"<w:tbl>(?:(?!<w:tbl>).)*?</w:tbl>", xml, re.S) if needle in t
+    ]
     assert tables, needle
     return tables[0]
 
