@@ -296,9 +296,17 @@ def test_registered_mail_number_is_boxed_in_the_window() -> None:
     data = _writers()[1].write_rendered(render_html(letter, options.templates))
     body = docx.Document(io.BytesIO(data)).element.body
     framed = [p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None]
-    assert "".join(t.text or "" for t in framed[0].iter(qn("w:t"))) == "簡易書留 123-45-67890-1"
+    # The number's hyphens are non-breaking hyphens: it never wraps inside itself.
+    assert _para_text(framed[0]) == "簡易書留 123-45-67890-1"
+    assert len(framed[0].findall(f".//{qn('w:noBreakHyphen')}")) == 3
     assert framed[0].find(f".//{qn('w:bdr')}") is not None, "the number is boxed, as in the PDF"
-    assert ["〒160-0023" in "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in framed].count(True) == 1
+    assert ["〒160-0023" in _para_text(p) for p in framed].count(True) == 1
+
+
+def _para_text(paragraph: Any) -> str:
+    """A w:p's text, a w:noBreakHyphen read as the hyphen it prints."""
+    pieces = paragraph.iter(qn("w:t"), qn("w:noBreakHyphen"))
+    return "".join("-" if e.tag == qn("w:noBreakHyphen") else e.text or "" for e in pieces)
 
 
 def test_refuses_files_outside_the_project(tmp_path: Path) -> None:
