@@ -209,8 +209,8 @@ class Page:
     bottom: float
     left: float
     first_top: float
-    window_x: float
-    window_y: float
+    window_x: float  # the address block inside the window (page 1's top-left margin box), from the
+    window_y: float  # sheet's left and top edges
     window_width: float
     head_width: float  # the top-right margin box the letterhead is set in
 

@@ -241,7 +241,7 @@ class Letter:
         return f"<w:r>{self.rpr(self.base_ink)}<w:drawing>{drawing}</w:drawing></w:r>", spec
 
     def window(self, items: list[Item]) -> None:
-        """The address in the envelope window: a frame at the window's place on page 1, reaching down
+        """The address in the envelope window: a frame at the address block's place on page 1, reaching down
         to where page 1's text starts, so the letter below it starts where the PDF's does."""
         page = self.page
         top = min(page.window_y, page.top)  # from the top of the text area, so no text fits above it
