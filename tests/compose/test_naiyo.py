@@ -156,8 +156,8 @@ def test_demand_text_has_the_letter_and_the_footer(demand: Letter) -> None:
     joined = "\n".join(text)
     assert text[0].strip("　") == "催　告　書"
     for needle in (
-        "拝啓",
-        "敬具",
+        "前略",
+        "草々",
         "金102,380円",  # 120,000 + 1,500 + 880 − 20,000
         "元本120,000円",
         "既払金・値引き20,000円",
@@ -177,14 +177,14 @@ def test_demand_text_has_the_letter_and_the_footer(demand: Letter) -> None:
     ):
         assert needle in joined, needle
     bare = [line.strip("　") for line in text]
-    assert bare.index("敬具") < bare.index("記") < bare.index("以上") < bare.index("2026年11月23日")
+    assert bare.index("草々") < bare.index("記") < bare.index("以上") < bare.index("2026年11月23日")
     assert text[-1] == "受取人　山田 太郎 様"
 
 
 def test_lawyer_text_names_client_and_agent(lawyer: Letter) -> None:
     joined = "\n".join(naiyo_text(lawyer, G26))
     assert "通知書（催告書）" in joined
-    assert "冠省" in joined and "草々" in joined
+    assert "冠省" in joined and "不一" in joined and "草々" not in joined
     assert "通知人　株式会社さくらファイナンス" in joined
     assert "通知人代理人　桜通り法律事務所" in joined
     assert "被通知人　山田 太郎 様" in joined

@@ -6,6 +6,7 @@ from functools import cache
 
 from babel import Locale
 
+from letters.compose.ja_names import write_out
 from letters.intake.accounts import Account, Address
 
 
@@ -60,6 +61,8 @@ def recipient_lines(account: Account, lang: str) -> list[str]:
     name = account.debtor_name
     attention = account.attention
     if lang == "ja":
+        # ㈱ / (有) written out for the letter (compose/ja_names.py); the account keeps the raw name.
+        name, attention = write_out(name), write_out(attention)
         if account.debtor_type == "organisation":
             if attention:
                 # 御中 is for the organisation itself; with a named person or desk, 様 goes to them.

@@ -75,11 +75,12 @@ def _labelled(label: str, name: str, signatory: str, width: int) -> list[str]:
 def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
     """The plain-text paragraphs of a demand (催告書) or lawyer's letter (通知書) sent as 内容証明.
 
-    Title, 拝啓 (冠省 from a lawyer) … 敬具 (草々), 記 with the amount, contract, dates and account,
+    Title, 前略 … 草々 (冠省 … 不一 from a lawyer), 記 with the amount, contract, dates and account,
     以上, the date, the sender's and the recipient's address and name.  ``grid`` only centres the
     title and 記 and right-aligns 敬具 and 以上.
     """
     from letters.compose.addressing import address_lines, recipient_lines
+    from letters.compose.ja_greeting import greeting
     from letters.compose.locale import format_date, format_money
 
     planned = letter.planned
@@ -101,13 +102,14 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
     payee = letter.client or letter.sender
     contract = f"{day(account.contract_date)}付で締結した契約（契約番号{account.contract_number}）"
     paragraphs: list[str]
+    greet = greeting(planned.kind, account.debtor_type)  # 冠省…不一 / 前略…草々 (compose/ja_greeting.py)
     if planned.kind == "lawyer":
         if letter.client is None:
             raise ConfigError(f"letter {letter.id}: a lawyer's letter needs the client it is written for")
         client = letter.client.text("ja")
         paragraphs = [
             _center("通知書（催告書）", width),
-            f"冠省　当職は、{client.name}（以下「通知人」といいます。）の代理人として、{you}に対し、"
+            f"{greet.opening}当職は、{client.name}（以下「通知人」といいます。）の代理人として、{you}に対し、"
             "以下のとおり通知いたします。",
             f"　{you}は、通知人との間で{contract}に基づき、下記の金員を{day(account.due_date)}までに"
             "支払う義務を負っていますが、本日に至るまでその支払いがありません。",
@@ -116,13 +118,12 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
             f"　上記期限までにお支払い又は当職へのご連絡がない場合、通知人は、{you}に対し、"
             "訴訟の提起を含む法的手続きをとる所存ですので、その旨申し添えます。",
             "　なお、本件に関するご連絡は、通知人ではなく当職宛てにお願いいたします。",
-            _right("草々", width),
+            _right(greet.closing, width),
         ]
     else:
         paragraphs = [
             _center("催　告　書", width),
-            "拝啓　時下ますますご清祥のこととお慶び申し上げます。",
-            f"　さて、{you}は、当社との間で{contract}に基づき、{day(account.period_start)}から"
+            f"{greet.opening}{you}は、当社との間で{contract}に基づき、{day(account.period_start)}から"
             f"{day(account.period_end)}までのご利用分として、下記の金員を{day(account.due_date)}までに"
             "お支払いいただくべきところ、本日に至るまでお支払いがありません。",
             f"　つきましては、本書面をもって、下記の金員を{day(planned.pay_by)}までに下記の口座へ"
@@ -130,7 +131,7 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
             "　万一、上記期限までにお支払いがない場合には、誠に遺憾ながら法的手続きをとることを"
             "検討せざるを得ませんので、あらかじめご了承ください。",
             "　なお、本書と行き違いにお支払いいただいている場合は、ご容赦ください。",
-            _right("敬具", width),
+            _right(greet.closing, width),
         ]
     interest = planned.interest
     rate = f"年{format(interest.rate.percent.normalize(), 'f')}％" if interest is not None else ""

@@ -16,6 +16,7 @@ import jinja2
 from letters.compose.addressing import address_lines, recipient_lines, salutation
 from letters.compose.amounts_view import amounts_view
 from letters.compose.history import EarlierLetter, earlier_letters
+from letters.compose.ja_greeting import greeting
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
 from letters.compose.required.check import check_required
@@ -200,6 +201,8 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "recipient": recipient_lines(account, lang),
         "address": address_lines(account.address, lang, letter.sender.country),
         "salutation": salutation(account, lang),
+        # ja: 頭語, 時候の挨拶 and 結語 by kind and debtor type (compose/ja_greeting.py).
+        "greeting": greeting(planned.kind, account.debtor_type) if lang == "ja" else None,
         "paper": letter.sender.paper,
         "envelope": envelope_for(letter.sender.paper, lang),
         # The holds a draft was written despite (preview --override-hold): printed as a banner.
