@@ -589,12 +589,23 @@ def logo_whitfield_law() -> str:
     )
 
 
+def logo_minato_shinpan() -> str:
+    ring = f"{circle_path(30, 30, 28)} {circle_path(30, 30, 25)}"
+    return svg(
+        "Minato Shinpan",
+        f'  <path fill="#0E5A6B" fill-rule="evenodd" d="{ring}"/>\n'
+        + ribbon(22, 5, "#0E5A6B")
+        + ribbon(32, 4, "#3E9CB0"),
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 
 
 LOGOS: dict[str, Callable[[], str]] = {
     "sakura-finance": logo_sakura_finance,
     "sakura-law": logo_sakura_law,
+    "minato-shinpan": logo_minato_shinpan,
     "huaxia-credit": logo_huaxia_credit,
     "mingli-law": logo_mingli_law,
     "hudson-recovery": logo_hudson_recovery,
@@ -608,6 +619,8 @@ SEALS: dict[str, Callable[[], Image.Image]] = {
     "sakura-finance": lambda: kakuin(["株式会社さ", "くらファイ", "ナンス之印"], seed=101),
     # The lawyer's 職印: 弁護士 / 高橋誠 / 之印.
     "sakura-law": lambda: kakuin(["弁護士", "高橋誠", "之印"], seed=102),
+    # 株式会社みなと信販之印: 11 characters in three columns.
+    "minato-shinpan": lambda: kakuin(["株式会", "社みなと", "信販之印"], seed=105),
     "huaxia-credit": lambda: gongzhang("上海华夏信用管理有限公司", seed=103),
     "mingli-law": lambda: gongzhang("上海明理律师事务所", seed=104),
     "hudson-recovery": signature_maria_alvarez,

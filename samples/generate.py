@@ -15,6 +15,7 @@ Files written (see samples/README.md):
   accounts_zh_gb18030.csv                Chinese Excel CSV: gb18030, CRLF
   accounts.xlsx                          number, date and text cells as Excel stores them
   accounts_bad.csv + .expected.txt       one planted error per validation rule, and the list of them
+  accounts_ja_lender.csv                 a 貸金業者's loans: loan_amount and interest_rate columns
 """
 
 from __future__ import annotations
@@ -917,6 +918,27 @@ def write_bad() -> None:
     (HERE / "accounts_bad.expected.txt").write_text("".join(expected), encoding="utf-8", newline="\n")
 
 
+# Loans of a 貸金業者 (letterheads/minato-shinpan): its demands state the amount lent and the rate
+# (貸金業法21条2項4号・5号), so these rows add loan_amount and interest_rate; one company name is
+# written ㈱… as bank data often has it (the letters write 株式会社 out).
+LENDER_COLUMNS = (
+    "account_id,debtor_name,debtor_type,attention,language,currency,principal,interest,fees,payments,"
+    "due_date,contract_number,contract_date,period_start,period_end,loan_amount,interest_rate,"
+    "country,postal_code,region,city,address_line1,address_line2"
+)
+LENDER_ROWS = (
+    "ML-1001,中村 一郎,person,,ja,JPY,286000,3420,0,14000,2026-10-27,MS-2024-0311,2024-03-11,"
+    "2026-09-28,2026-10-27,500000,15.0,JP,231-0062,神奈川県,横浜市中区,桜木町1丁目1番地,",
+    "ML-1002,㈱港北製作所,organisation,経理部,ja,JPY,1840000,26540,1100,0,2026-09-30,MS-2023-1207,"
+    "2023-12-07,2026-09-01,2026-09-30,3000000,12.5,JP,222-0033,神奈川県,横浜市港北区,新横浜2丁目5番10号,港北ビル3階",
+)
+
+
+def write_lender() -> None:
+    rows = [LENDER_COLUMNS.split(",")] + [row.split(",") for row in LENDER_ROWS]
+    (HERE / "accounts_ja_lender.csv").write_bytes(csv_text(rows, "\r\n").encode("utf-8-sig"))
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -955,6 +977,7 @@ def main() -> None:
     write_xlsx([_renumbered(s, f"{31001 + n:07d}") for n, s in enumerate(sheet)])
 
     write_bad()
+    write_lender()
 
 
 def _renumbered(sample: Sample, account_id: str) -> Sample:

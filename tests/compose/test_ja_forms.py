@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,14 +22,18 @@ from tests.render_helpers import letter_for, letter_pdf, render_with
 
 PERSON = "時下ますますご清祥のこととお慶び申し上げます。"
 COMPANY = "貴社ますますご清栄のこととお慶び申し上げます。"
-ORG = {"debtor_type": "organisation", "debtor_name": "株式会社山田商事", "attention": "経理部"}
+ORG: dict[str, Any] = {
+    "debtor_type": "organisation",
+    "debtor_name": "株式会社山田商事",
+    "attention": "経理部",
+}
 
 
 def _text(html: str) -> str:
     return "".join(re.sub(r"<[^>]+>", "", html).split())
 
 
-def _html(kind: str, **changes: object) -> str:
+def _html(kind: str, **changes: Any) -> str:
     letter = letter_for("ja", kind, **changes)
     if kind == "payment-plan":
         return render_with(letter, extra_context(letter, installments=6))

@@ -17,10 +17,11 @@ SealKind = Literal["kakuin", "gongzhang", "signature"]
 
 _LANG_KEYS = frozenset(
     {"name", "address", "registration", "signatory", "department", "contact", "reference_prefix"}
+    | {"contact_name"}
 )
 _TOP_KEYS = frozenset(
     {"kind", "country", "paper", "logo", "seal", "seal_kind", "phone", "fax", "email", "website"}
-    | {"ja", "zh", "en", "bank", "debt_collector"}
+    | {"ja", "zh", "en", "bank", "debt_collector", "moneylender"}
 )
 
 
@@ -35,6 +36,9 @@ class LetterheadText:
     department: str  # e.g. 債権管理部, 法务部; may be empty
     contact: str  # contact person line; may be empty
     reference_prefix: str  # law firms: firm code for letter references (沪明理律函字); may be empty
+    # The name alone of the person in charge (担当者氏名): a 貸金業者's demand must name who sends
+    # it (貸金業法21条2項2号); ``contact`` is a free line and may hold a desk or a number only.
+    contact_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Letterhead:
     # A US third-party debt collector (FDCPA §1692a(6)): its first letter to a US consumer is the
     # validation notice, and nothing it sends may overshadow the validation period.
     debt_collector: bool = False
+    # A Japanese 貸金業者 (registered money lender, 貸金業法3条): its reminders and demands, and a
+    # lawyer's letter written for it, carry the items of 貸金業法21条2項 (compose/required/jp.py).
+    moneylender: bool = False
 
     def text(self, lang: str) -> LetterheadText:
         try:
@@ -133,8 +140,10 @@ def load_letterhead(folder: Path) -> Letterhead:
             raise ConfigError(f"{config}: {key} must be text")
     kind = need("kind", ("company", "law_firm"))
     collector = data.get("debt_collector", False)
-    if not isinstance(collector, bool):
-        raise ConfigError(f"{config}: debt_collector must be true or false")
+    lender = data.get("moneylender", False)
+    for key, flag in (("debt_collector", collector), ("moneylender", lender)):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"{config}: {key} must be true or false")
     paper = need("paper", ("A4", "Letter"))
     seal_kind = need("seal_kind", ("kakuin", "gongzhang", "signature"))
     return Letterhead(
@@ -153,6 +162,7 @@ def load_letterhead(folder: Path) -> Letterhead:
         texts=texts,
         bank=bank,
         debt_collector=collector,
+        moneylender=lender,
     )
 
 
@@ -178,6 +188,7 @@ def _text_block(config: Path, lang: str, block: Any) -> LetterheadText:
         department=str(block.get("department", "")),
         contact=str(block.get("contact", "")),
         reference_prefix=str(block.get("reference_prefix", "")),
+        contact_name=str(block.get("contact_name", "")),
     )
 
 

@@ -72,6 +72,22 @@ def _labelled(label: str, name: str, signatory: str, width: int) -> list[str]:
     return lines
 
 
+def _lender_items(letter: Letter, amount: Any) -> list[tuple[str, str]]:
+    """貸金業法21条2項's items for a 貸金業者's 内容証明 (compose/moneylender.py); a blank one refuses
+    the letter, as compose/required/jp.py does for the letter itself."""
+    from letters.compose.moneylender import lender_rows
+    from letters.compose.required.jp import ELEMENTS
+
+    rows = lender_rows(letter.account, letter.sender, letter.client, amount)
+    blank = [e for e in ELEMENTS if e.key in rows and not rows[e.key].value.strip()]
+    # jp.loan.date / jp.loan.due are not rows: the 記 always states 契約日 and 支払期日.
+    if blank:
+        named = "; ".join(f"{e.label} [{e.key}] ({e.source})" for e in blank)
+        raise RenderError(f"letter {letter.id} (内容証明) lacks what it must contain: {named}")
+    # 契約年月日 and 弁済期 (jp.loan.date / jp.loan.due) are the 記's 契約日 and 支払期日.
+    return [(r.label, r.value) for r in rows.values() if r.key not in ("jp.loan.date", "jp.loan.due")]
+
+
 def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
     """The plain-text paragraphs of a demand (催告書) or lawyer's letter (通知書) sent as 内容証明.
 
@@ -162,6 +178,7 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
     items.append(("支払期日", day(account.due_date)))
     items.append(("支払期限", day(planned.pay_by)))
     items.append(("振込先", payee.bank_details(account.currency, "ja")))
+    items += _lender_items(letter, amount)
     paragraphs.append(_center("記", width))
     for number, (label, value) in enumerate(items, start=1):
         paragraphs.append(f"{_fullwidth_number(number)}　{label}　{value}")

@@ -19,6 +19,7 @@ from letters.compose.history import EarlierLetter, earlier_letters
 from letters.compose.ja_greeting import greeting
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
+from letters.compose.moneylender import lender_rows
 from letters.compose.required.check import check_required
 from letters.compose.required.element import LetterFacts
 from letters.compose.templates import TemplateIdentity, load_template, template_identity
@@ -209,7 +210,10 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "held_draft": "",
         "amounts": amounts_view(planned),
     }
-    context.update(_filters(lang, account.currency, letter.era_dates, region))
+    filters = _filters(lang, account.currency, letter.era_dates, region)
+    context.update(filters)
+    # 貸金業法21条2項 items when the sender (or a lawyer's client) is a 貸金業者; {} otherwise.
+    context["lender"] = lender_rows(account, letter.sender, letter.client, filters["money"])
     context.update(letter.extra_context)
     return context
 
@@ -231,6 +235,8 @@ def letter_facts(letter: Letter, *, time_barred: bool = False) -> LetterFacts:
         debtor_type=account.debtor_type,
         sender_kind=letter.sender.kind,
         debt_collector=letter.sender.debt_collector,
+        # A lawyer collecting for a 貸金業者 is bound by 貸金業法21条2項 as the one entrusted.
+        moneylender=letter.sender.moneylender or (letter.client is not None and letter.client.moneylender),
         time_barred=time_barred,
     )
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from letters.errors import ConfigError, LettersError
 from letters.intake.accounts import Account
-from letters.intake.parse import minor_digits
+from letters.intake.parse import minor_digits, normalise_text
 
 DAYS_IN_YEAR = Decimal(365)
 
@@ -267,7 +267,8 @@ def _country(account: Account) -> str:
 
 
 def _contract_rate(account: Account) -> Decimal | None:
-    raw = account.extra.get("interest_rate", "").strip().removesuffix("%").strip()
+    # NFKC as at intake (intake/parse.parse_percent): 15％ and full-width digits read as 15%.
+    raw = normalise_text(account.extra.get("interest_rate", "")).removesuffix("%").strip()
     if not raw:
         return None
     try:

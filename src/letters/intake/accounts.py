@@ -55,6 +55,9 @@ class Account:
     creditor: str = ""  # the original creditor, when it is not the letterhead's company
     jurisdiction: str = ""  # JP, CN, US-CA …; defaults from the address country
     tracking_number: str = ""
+    # 貸付けの金額: the amount lent, which a JP 貸金業者's demand states (貸金業法21条2項4号); the
+    # rate (5号) is the ``interest_rate`` column, kept in ``extra`` for decide/interest.py.
+    loan_amount: Decimal | None = None
     extra: Mapping[str, str] = field(default_factory=dict)  # columns letters does not know
 
     @property

@@ -13,7 +13,7 @@ from letters.carriers.numbers import parse_tracking
 from letters.errors import Problem, ValidationError
 from letters.intake.accounts import LANGUAGES, Account, AccountSet, Address, DebtorType, Language
 from letters.intake.limits import InputLimits
-from letters.intake.parse import known_currency, normalise_text, parse_amount, parse_date
+from letters.intake.parse import known_currency, normalise_text, parse_amount, parse_date, parse_percent
 from letters.intake.plausibility import check_plausible
 from letters.intake.sources import Format, RawRow, RawTable, read_table
 from letters.intake.text_rules import cell_problem
@@ -52,6 +52,7 @@ OPTIONAL = (
     "creditor",
     "jurisdiction",
     "tracking_number",
+    "loan_amount",
 )
 KNOWN = frozenset(REQUIRED + OPTIONAL)
 
@@ -257,6 +258,11 @@ def _check_row(row: _Row) -> Account | None:
         default = None if column == "principal" else Decimal(0)
         amounts[column] = row.parsed(column, lambda v: parse_amount(v, currency), default=default)
 
+    loan_amount = _optional_amount(row, "loan_amount", currency)
+    rate = row.raw.cells.get("interest_rate", "")
+    if "interest_rate" not in row.skipped and not (isinstance(rate, str) and not rate.strip()):
+        row.parsed("interest_rate", parse_percent)
+
     dates: dict[str, date | None] = {
         column: row.parsed(column, parse_date)
         for column in ("due_date", "contract_date", "period_start", "period_end")
@@ -344,8 +350,20 @@ def _check_row(row: _Row) -> Account | None:
         creditor=row.text("creditor", required=False),
         jurisdiction=jurisdiction,
         tracking_number=tracking,
+        loan_amount=loan_amount,
         extra=extra,
     )
+
+
+def _optional_amount(row: _Row, column: str, currency: str) -> Decimal | None:
+    """An optional amount column: empty is None; present, it is checked like any amount and > 0."""
+    value = row.raw.cells.get(column, "")
+    if not currency or column in row.skipped or (isinstance(value, str) and not value.strip()):
+        return None
+    amount = row.parsed(column, lambda v: parse_amount(v, currency))
+    if amount is not None and amount <= 0:
+        row.problem(column, amount, "must be more than zero")
+    return amount
 
 
 def _lookup(row: _Row, column: str, table: dict[str, T], allowed: str, *, required: bool) -> T | None:
