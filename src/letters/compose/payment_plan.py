@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from letters.compose.ja_plan import plan_terms
 from letters.compose.render_html import Letter
 from letters.decide.business_days import CalendarError, calendar_key
 from letters.decide.installments import payment_plan
@@ -46,4 +47,6 @@ def extra_context(
             )
     except (ValueError, CalendarError) as exc:
         raise RenderError(f"letter {letter.id}: payment plan: {exc}") from None
+    if letter.planned.lang == "ja":
+        return {"plan": plan, "terms": plan_terms(plan)}  # 全6回（毎月7日） (compose/ja_plan.py)
     return {"plan": plan}

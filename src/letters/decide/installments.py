@@ -52,6 +52,9 @@ class PaymentPlan:
     return_by: date  # the signed confirmation must be back by then
     regular: Decimal  # the amount of every installment but the last
     last: Decimal
+    # The date the schedule counts from (the first due date before a move to a business day): its
+    # day of the month or weekday is what the letter names (毎月7日, every Friday).
+    anchor: date | None = None
 
 
 def add_months(day: date, months: int, *, anchor_day: int | None = None) -> date:
@@ -144,4 +147,5 @@ def payment_plan(
         return_by=confirm_by,
         regular=items[0].amount,
         last=items[-1].amount,
+        anchor=first_due,
     )

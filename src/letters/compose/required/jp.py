@@ -46,3 +46,17 @@ ELEMENTS: tuple[Element, ...] = (
         f"{_LAW}7号・8号, 貸金業法施行規則19条 (残存債務の額, 元本・利息・賠償額の内訳)",
     ),
 )
+
+
+# A payment plan's 確認書, signed and returned by the debtor: it acknowledges the debt, which renews
+# the limitation period (民法152条1項: 権利の承認があったときは、その時から新たに時効の進行を始める).
+PLAN: tuple[Element, ...] = (
+    Element(
+        "jp.plan.acknowledgement",
+        "the acknowledgement of the debt in the confirmation (債務の承認)",
+        "民法152条1項 (権利の承認による時効の更新): the signed 確認書 states the debt and its amount",
+        ("JP",),
+        kinds=frozenset({"payment-plan"}),
+    ),
+)
+ELEMENTS += PLAN
