@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ from tests.helpers import pdftotext
 from tests.render_helpers import letter_for, letter_pdf
 
 
-def plan_letter(installments: int = 6, **changes: object) -> Letter:
+def plan_letter(installments: int = 6, **changes: Any) -> Letter:
     letter = letter_for("ja", "payment-plan", **changes)
     return dataclasses.replace(letter, extra_context=extra_context(letter, installments=installments))
 

@@ -195,5 +195,5 @@ def test_a_full_width_rate_reads_the_same_at_intake_and_in_the_letter(write_csv:
     path = write_csv([JA_ROW | {"loan_amount": "５００，０００", "interest_rate": "１５．０％"}])
     (account,) = load_accounts(str(path)).accounts
     assert account.loan_amount == Decimal("500000")
-    html = _text(lender_letter("demand", **{"extra": account.extra}))
+    html = _text(lender_letter("demand", extra=account.extra))
     assert "年15.0%" in "".join(html.split())
