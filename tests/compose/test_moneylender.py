@@ -16,7 +16,7 @@ from letters.compose.letterhead import Letterhead, find_letterhead, load_letterh
 from letters.compose.naiyo import naiyo_text
 from letters.compose.render_html import Letter, letter_facts, render_html
 from letters.compose.required import applicable
-from letters.compose.required.jp import ELEMENTS as JP
+from letters.compose.required.jp import ELEMENTS, PLAN
 from letters.errors import ConfigError, RenderError
 from letters.intake.validate import load_accounts, validate_file
 from tests.conftest import JA_ROW, ROOT, SAMPLES, CsvWriter
@@ -57,7 +57,7 @@ def test_the_letterhead_flag_is_read_and_checked(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_items_apply_to_lender_letters_only(kind: str) -> None:
-    keys = {e.key for e in JP}
+    keys = {e.key for e in ELEMENTS if e not in PLAN}
     assert keys <= {e.key for e in applicable(letter_facts(lender_letter(kind)))}
     plain = letter_for("ja", kind)
     assert not keys & {e.key for e in applicable(letter_facts(plain))}

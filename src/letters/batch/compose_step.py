@@ -268,7 +268,7 @@ def letter_fields(account: Account) -> dict[str, str]:
 def add_kind_context(letters: Sequence[Letter], options: Options, result: BatchResult) -> list[Letter]:
     """Kind-specific figures (validation notice, payment plan) and the 内容証明 grid, per letter."""
     from letters.compose import payment_plan, validation_notice
-    from letters.compose.naiyo import NAIYO_KINDS
+    from letters.compose.naiyo import NAIYO_KINDS, build_document
 
     ready: list[Letter] = []
     for letter in letters:
@@ -296,6 +296,9 @@ def add_kind_context(letters: Sequence[Letter], options: Options, result: BatchR
                 # says on its face that it is a held account's draft, not one to send.
                 extra["held_draft"] = "; ".join(h.describe() for h in letter.planned.overridden)
             naiyo = options.naiyo if letter.planned.lang == "ja" and kind in NAIYO_KINDS else None
+            if naiyo is not None:
+                document = build_document(letter, naiyo, cover=False)
+                result.warnings += [doubt.warning(letter.id) for doubt in document.doubts]
             ready.append(replace(letter, extra_context=extra, naiyo=naiyo))
         except LettersError as exc:
             result.failed.append(

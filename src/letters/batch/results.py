@@ -52,6 +52,9 @@ class BatchResult:
     archive: Path | None = None
     batch: BatchRecord | None = None
     seal: Seal | None = None  # the bag's chain anchor and RFC 3161 timestamp (or why there is none)
+    # Letters written but with something the operator must check (a 内容証明 value the counter may
+    # refuse, compose/naiyo_doubts.py): printed as warnings, never a silent pass.
+    warnings: list[str] = field(default_factory=list)
     worker_deaths: int = 0  # worker processes that died; their letters were rendered again
 
 

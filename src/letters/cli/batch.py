@@ -338,6 +338,8 @@ def render(
         click.echo(f"skipped {skipped.account.account_id}: {skipped.reason}", err=True)
     for failure in result.failed:
         click.echo(f"FAILED {failure.error}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if result.worker_deaths:
         click.echo(
             f"warning: a worker process died {result.worker_deaths} time(s) (killed, e.g. for lack of "

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from letters.compose.naiyo_doubts import CounterDoubt, counter_doubts
 from letters.compose.naiyo_grid import (
     DEFAULT_GRID,
     Grid,
@@ -250,6 +251,9 @@ class NaiyoDocument:
     cover: bool
     sender: str
     recipient: str
+    # Values the counter may refuse (Latin letters outside proper nouns), with their sheet and line:
+    # listed on the cover sheet and as batch warnings (compose/naiyo_doubts.py).
+    doubts: tuple[CounterDoubt, ...] = ()
 
 
 def _percent(value: float) -> str:
@@ -303,6 +307,7 @@ def build_document(
         cover=cover,
         sender=letter.sender.text("ja").name,
         recipient="　".join(recipient_lines(letter.account, "ja")),
+        doubts=counter_doubts(letter.account, [[line.text for line in page] for page in pages]),
     )
 
 
