@@ -376,6 +376,9 @@ def test_naiyo_text_states_computed_interest_and_that_it_runs_on() -> None:
     assert "請求金額　金123,472円" in text and "利息・遅延損害金2,592円、手数料880円の合計" in text
     assert "2026年10月1日から2026年11月23日まで54日間の年14.6％の割合による額" in text
     sentence = "なお、完済に至るまで、残元金に対し年14.6％の割合による遅延損害金が日々発生いたします。"
-    assert text.index("催告いたします。") < text.index(sentence) < text.index("敬具")
+    lines = naiyo_text(letter)
+    demand = next(i for i, line in enumerate(lines) if "催告いたします。" in line)
+    assert sentence in lines[demand + 1]  # right after the demand to pay
+    assert text.index(sentence) < text.index("草々")
     plain = "\n".join(naiyo_text(letter_for("ja", "demand")))
     assert "日々発生" not in plain and "日間の年" not in plain

@@ -153,10 +153,14 @@ def naiyo_text(letter: Letter, grid: Grid = DEFAULT_GRID) -> list[str]:
     interest = planned.interest
     rate = f"年{format(interest.rate.percent.normalize(), 'f')}％" if interest is not None else ""
     if interest is not None and interest.keeps_running:
-        # Right after the demand to pay (paragraph 3 of both kinds): interest runs on after the
+        # Right after the demand to pay: interest runs on after the
         # letter, and the debtor must be told so.
+        # (The demand opens with 前略 and the matter in one paragraph, the lawyer's letter with 冠省
+        # and a paragraph of its own: find the demand to pay rather than count.)
+        demand_at = next(i for i, p in enumerate(paragraphs) if p.startswith("　つきましては"))
         paragraphs.insert(
-            4, f"　なお、完済に至るまで、残元金に対し{rate}の割合による遅延損害金が日々発生いたします。"
+            demand_at + 1,
+            f"　なお、完済に至るまで、残元金に対し{rate}の割合による遅延損害金が日々発生いたします。",
         )
     parts = [f"元本{amount(account.principal)}"]
     if account.interest:
