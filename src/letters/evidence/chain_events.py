@@ -6,8 +6,9 @@ insert or change of a registered table's row appends an entry holding the row's 
 each entry's hash covers the one before it. ``verify_chained`` then names a row that was changed,
 deleted or added behind letters' back.
 
-This module knows no table but its own: the ledger (and any later module, e.g. holds) registers the
-tables it wants chained with ``register_chained``, so the dependency runs one way.
+This module knows no table but its own: evidence/schema.py registers the tables to chain with
+``register_chained`` (all of them, there, so every Ledger chains the same set whatever a process
+imported first), and the dependency runs one way.
 
 Rows that were in a table before the chain began covering it are *sealed*: one "sealed" entry each,
 then a "begin" entry for the table. From then on an unchained row is an error; before it, nothing
@@ -37,6 +38,7 @@ from sqlalchemy import (
     and_,
     func,
     insert,
+    inspect,
     select,
     text,
     tuple_,
@@ -305,8 +307,10 @@ def verify_chained(conn: Connection) -> list[str]:
         else:
             latest[(entry.table_name, entry.row_key)] = entry.body
         prev = entry.hash
+    # A ledger opened read-only may predate a registered table (nothing created it yet): no rows.
+    present = set(inspect(conn).get_table_names())
     for name, chained in _CHAINED.items():
-        rows = conn.execute(select(chained.table)).mappings().all()
+        rows = conn.execute(select(chained.table)).mappings().all() if name in present else []
         if name not in begun:
             if rows:
                 problems.append(

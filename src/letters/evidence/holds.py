@@ -1,4 +1,9 @@
-"""Holds and hold overrides → rows in the ledger (tables on ledger.py's metadata), and back."""
+"""Holds and hold overrides → rows in the ledger (tables in evidence/schema.py), and back.
+
+Both are evidence (a letter sent while a dispute hold stood, or despite it with a recorded reason),
+so every placed, released or overriding row is hash-chained in the same transaction that writes it
+(evidence/chain_events.py); `ledger verify` names one edited, deleted or added behind letters' back.
+"""
 
 from __future__ import annotations
 
@@ -8,43 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Engine, Integer, Row, String, Table, insert, select, update
+from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from letters.decide.holds import HOLD_REASONS, Hold
+from letters.evidence.chain_events import chain_rows
 from letters.evidence.dburl import first_line
-from letters.evidence.ledger import Ledger, LedgerError, metadata
-
-holds_table = Table(
-    "holds",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(200), nullable=False, index=True),
-    Column("reason", String(20), nullable=False),
-    Column("since", Date, nullable=False),
-    Column("until", Date, nullable=True),  # None: until released
-    Column("note", String(500), nullable=False, default=""),
-    Column("operator", String(200), nullable=False),
-    Column("source", String(100), nullable=False),  # ledger (letters hold) or the accounts file
-    Column("placed_at", DateTime(timezone=True), nullable=False),
-    # A release never deletes the row: who released it, when and why stay on record.
-    Column("released_on", Date, nullable=True),
-    Column("released_by", String(200), nullable=True),
-    Column("release_note", String(500), nullable=True),
-)
-
-overrides_table = Table(
-    "hold_overrides",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account_id", String(200), nullable=False, index=True),
-    Column("letter_id", String(200), nullable=False),
-    Column("kind", String(40), nullable=False),
-    Column("holds", String(500), nullable=False),  # the holds overridden, as described
-    Column("why", String(500), nullable=False),
-    Column("operator", String(200), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-)
+from letters.evidence.ledger import Ledger, LedgerError
+from letters.evidence.schema import holds_table as holds_table
+from letters.evidence.schema import metadata
+from letters.evidence.schema import overrides_table as overrides_table
 
 
 @dataclass(frozen=True)
@@ -105,7 +83,9 @@ def place_hold(ledger: Ledger, hold: Hold) -> int:
             )
         )
         key = result.inserted_primary_key
-        return int(key[0]) if key else 0
+        number = int(key[0]) if key else 0
+        chain_rows(conn, holds_table.name, [(number,)])
+        return number
 
 
 def release_holds(
@@ -126,6 +106,7 @@ def release_holds(
                 .where(holds_table.c.id.in_([r.id for r in rows]))
                 .values(released_on=on, released_by=operator, release_note=note)
             )
+            chain_rows(conn, holds_table.name, [(r.id,) for r in rows], action="update")
     return [_hold(r) for r in rows]
 
 
@@ -171,7 +152,9 @@ def record_overrides(ledger: Ledger, overrides: Sequence[Override]) -> None:
     if not overrides:
         return
     with ledger.engine.begin() as conn:
-        conn.execute(insert(overrides_table), [o.__dict__ for o in overrides])
+        added = insert(overrides_table).returning(overrides_table.c.id, sort_by_parameter_order=True)
+        ids = conn.scalars(added, [o.__dict__ for o in overrides]).all()
+        chain_rows(conn, overrides_table.name, [(i,) for i in ids])
 
 
 def overrides_for(ledger: Ledger, account_id: str) -> list[Override]:

@@ -8,17 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Connection,
-    Date,
-    DateTime,
     Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -33,7 +24,6 @@ from letters.errors import LettersError
 from letters.evidence.chain_events import (
     chain_rows,
     create_chain,
-    register_chained,
     unrecorded,
     verify_chained,
 )
@@ -53,90 +43,15 @@ from letters.evidence.records import BatchRecord as BatchRecord
 from letters.evidence.records import DeliveryEvent as DeliveryEvent
 from letters.evidence.records import LetterRecord as LetterRecord
 from letters.evidence.records import batch_hash as batch_hash
+from letters.evidence.schema import batches as batches
+from letters.evidence.schema import delivery_events as delivery_events
+from letters.evidence.schema import letters_table as letters_table
+from letters.evidence.schema import metadata as metadata
+from letters.evidence.schema import references as references
+from letters.evidence.schema import tracking as tracking
 from letters.evidence.sqlite_files import sqlite_engine_url, sqlite_read_pragmas
 from letters.evidence.sqlsafe import create_tables, serialized, sqlite_pragmas
 from letters.evidence.state import state_dir
-
-metadata = MetaData()
-
-tracking = Table(
-    "tracking",
-    metadata,
-    Column("number", String(40), primary_key=True),  # a number is assigned once, ever
-    Column("scheme", String(8), nullable=False),
-    Column("letter_id", String(200), nullable=False, unique=True),
-    Column("account_id", String(200), nullable=False),
-    Column("source", String(20), nullable=False),  # column / pool / range
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
-)
-
-delivery_events = Table(
-    "delivery_events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("tracking_number", String(40), nullable=False, index=True),
-    Column("event", String(20), nullable=False),
-    Column("event_date", Date, nullable=False),
-    Column("note", String(500), nullable=False, default=""),
-    Column("matched", Boolean, nullable=False),  # False: the number is not one we assigned
-    Column("source", String(500), nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-)
-
-
-references = Table(
-    "references",
-    metadata,
-    Column("letter_id", String(200), primary_key=True),  # a re-run gets its reference back
-    Column("counter", String(100), nullable=False),  # e.g. mingli-law-2026
-    Column("serial", Integer, nullable=False),
-    Column("account_id", String(200), nullable=True),  # None: written before accounts were kept
-    UniqueConstraint("counter", "serial"),
-)
-
-batches = Table(
-    "batches",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 … in chain order
-    Column("batch_id", String(100), nullable=False, unique=True),
-    Column("created_at", String(40), nullable=False),  # ISO 8601 UTC, hashed as text
-    Column("as_of", String(10), nullable=False),
-    Column("input_sha256", String(64), nullable=False),
-    Column("manifest_sha256", String(64), nullable=False),
-    Column("letter_count", Integer, nullable=False),
-    Column("operator", String(200), nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
-
-letters_table = Table(
-    "letters",
-    metadata,
-    Column("letter_id", String(200), primary_key=True),  # each letter is recorded once, ever
-    Column("batch_id", String(100), nullable=False, index=True),
-    Column("account_id", String(200), nullable=False, index=True),
-    Column("kind", String(40), nullable=False),
-    Column("lang", String(8), nullable=False),
-    Column("letter_date", String(10), nullable=False),
-    Column("data_sha256", String(64), nullable=False),
-    Column("pdf_sha256", String(64), nullable=False),
-    Column("docx_sha256", String(64), nullable=False),
-    Column("tracking_number", String(40), nullable=False),
-    Column("qr_payload", String(500), nullable=False),
-    Column("file", String(300), nullable=False),
-)
-
-
-# Evidence other than letters is hash-chained row by row (evidence/chain_events.py).
-register_chained(tracking, ["number"], lambda r: f"tracking number {r['number']} (letter {r['letter_id']})")
-register_chained(
-    delivery_events,
-    ["id"],
-    lambda r: f"delivery event #{r['id']} ({r['tracking_number']} {r['event']} {r['event_date']})",
-)
-register_chained(
-    references, ["letter_id"], lambda r: f"reference {r['counter']}/{r['serial']} ({r['letter_id']})"
-)
 
 
 class LedgerError(LettersError):
