@@ -368,6 +368,57 @@ def test_missing_bag_is_named(evidence: Evidence, tmp_path: Path) -> None:
     assert str(tmp_path / "elsewhere") in str(info.value)
 
 
+def _bag_copy(evidence: Evidence, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the archive, and the bag in it of the account's latest letter."""
+    archive = tmp_path / "archive"
+    shutil.copytree(evidence.archive, archive)
+    letter = archived_letters(evidence)[-1].relative_to(evidence.archive)
+    return archive, archive / letter.parts[0]
+
+
+def _cli_bundle(archive: Path, evidence: Evidence, output: Path) -> Any:
+    args = ["bundle", ACCOUNT, "-o", str(output), "--archive-dir", str(archive), "--db", evidence.db]
+    return CliRunner().invoke(cli_group(), args)
+
+
+def test_cli_refuses_a_bag_whose_tag_manifest_was_deleted(evidence: Evidence, tmp_path: Path) -> None:
+    archive, bag = _bag_copy(evidence, tmp_path)
+    (bag / "tagmanifest-sha256.txt").unlink()
+    output = tmp_path / "bundle.pdf"
+    result = _cli_bundle(archive, evidence, output)
+    assert result.exit_code == 1
+    assert f"{bag / 'tagmanifest-sha256.txt'}: missing" in result.output
+    assert f"refusing to bundle from batch {bag.name}'s bag" in result.output
+    assert not output.exists()
+
+
+def test_cli_refuses_a_bag_whose_bag_info_was_edited(evidence: Evidence, tmp_path: Path) -> None:
+    archive, bag = _bag_copy(evidence, tmp_path)
+    info = bag / "bag-info.txt"
+    info.write_text(info.read_text(encoding="utf-8") + "Source-Organization: Mallory\n", encoding="utf-8")
+    output = tmp_path / "bundle.pdf"
+    result = _cli_bundle(archive, evidence, output)
+    assert result.exit_code == 1
+    assert f"{info}: changed (SHA-256 differs from tagmanifest-sha256.txt)" in result.output
+    assert not output.exists()
+
+
+def test_bag_info_edited_and_tag_manifest_recomputed_is_refused(evidence: Evidence, tmp_path: Path) -> None:
+    """Recomputing the tag manifest hides the edit from bagit, not from the bag's chain anchor."""
+    archive, bag = _bag_copy(evidence, tmp_path)
+    info = bag / "bag-info.txt"
+    info.write_text(info.read_text(encoding="utf-8") + "Contact-Name: Mallory\n", encoding="utf-8")
+    tag = bag / "tagmanifest-sha256.txt"
+    lines = []
+    for line in tag.read_text(encoding="utf-8").splitlines():
+        _digest, name = line.split(maxsplit=1)
+        lines.append(f"{hashlib.sha256((bag / name).read_bytes()).hexdigest()}  {name}")
+    tag.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(LettersError) as info_error:
+        bundle(evidence, tmp_path / "bundle.pdf", archive=archive)
+    assert f"{tag}: changed after the batch was sealed" in str(info_error.value)
+
+
 def test_mailing_list_pages_are_found_by_number(tmp_path: Path) -> None:
     rows = "".join(f"<p>{n} RR 123 456 {n:03d} JP</p>" for n in range(3))
     pdf = make_pdf(tmp_path / "list.pdf", f"<p style='break-after: page'>first page</p>{rows}<p>nothing</p>")

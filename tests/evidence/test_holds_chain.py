@@ -68,7 +68,9 @@ def test_fabricated_hold_is_named(ledger: Ledger) -> None:
         "VALUES ('C', 'dispute', '2026-10-01', 'backdated', 'mallory', 'ledger', '2026-10-01 10:00:00')",
     )
     (problem,) = verify(ledger)
-    assert problem == "hold #4 (C dispute since 2026-10-01): not in the evidence chain (added outside letters)"
+    assert (
+        problem == "hold #4 (C dispute since 2026-10-01): not in the evidence chain (added outside letters)"
+    )
 
 
 def test_edited_override_is_named(ledger: Ledger) -> None:
@@ -90,9 +92,7 @@ def test_fabricated_override_is_named(ledger: Ledger) -> None:
         "VALUES ('B', 'L-7', 'demand', 'cease hold #3', 'approved', 'mallory', '2026-11-24 10:00:00')",
     )
     (problem,) = verify(ledger)
-    assert problem == (
-        "hold override #2 (B letter L-7): not in the evidence chain (added outside letters)"
-    )
+    assert problem == ("hold override #2 (B letter L-7): not in the evidence chain (added outside letters)")
 
 
 def test_a_process_that_never_imports_holds_still_checks_them(ledger: Ledger, tmp_path: Path) -> None:

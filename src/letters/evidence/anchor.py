@@ -220,6 +220,39 @@ def check_bag_seal(bag: Path, ledger: Ledger | None, roots: Sequence[Any]) -> Ba
     return BagCheck(problems, notes, anchor)
 
 
+def tag_file_changed(bag: Path, name: str) -> str:
+    """How a tag file that differs from the tag manifest is named (bagit's finding says the same)."""
+    return f"{bag / name}: changed (SHA-256 differs from {TAG_MANIFEST})"
+
+
+def check_tag_files(bag: Path) -> list[str]:
+    """Each tag file (bag-info.txt, bagit.txt, the payload manifest …) against the tag manifest's
+    SHA-256; a missing tag manifest is check_bag_seal's finding."""
+    tag = bag / TAG_MANIFEST
+    if not tag.is_file():
+        return []
+    problems: list[str] = []
+    for number, line in enumerate(tag.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        digest, _sep, name = line.strip().partition(" ")
+        name = name.strip().lstrip("*")
+        if not line.strip():
+            continue
+        if len(digest) != 64 or not name:
+            problems.append(f"{tag}, line {number}: not a 'sha256  path' line")
+        elif not (bag / name).is_file():
+            problems.append(f"{bag / name}: missing (listed in {TAG_MANIFEST})")
+        elif hashlib.sha256((bag / name).read_bytes()).hexdigest() != digest.lower():
+            problems.append(tag_file_changed(bag, name))
+    return problems
+
+
+def check_bag_tags(bag: Path, ledger: Ledger | None, roots: Sequence[Any]) -> BagCheck:
+    """The tag files against the tag manifest, then the seal (check_bag_seal): what `verify` and
+    `bundle` both require of a bag before trusting its manifests."""
+    seal = check_bag_seal(bag, ledger, roots)
+    return BagCheck([*check_tag_files(bag), *seal.problems], seal.notes, seal.anchor)
+
+
 def check_ledger_against_bags(ledger: Ledger, bags: Sequence[Path], roots: Sequence[Any]) -> list[str]:
     """Every bag's anchored chain head against the ledger's chain, first disagreement first."""
     problems: list[str] = []

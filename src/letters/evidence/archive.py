@@ -171,7 +171,7 @@ def verify_archive(
     its timestamp, our manifest, and the ledger if given; `notes` collects e.g. the timestamp's time."""
     import bagit
 
-    from letters.evidence.anchor import check_bag_seal
+    from letters.evidence.anchor import check_bag_tags
 
     problems: list[str] = []
     try:
@@ -195,8 +195,9 @@ def verify_archive(
         else:
             problems.append(f"{path}: {exc}")
     # bagit.py skips tag files when tagmanifest-sha256.txt is gone; the anchor and ledger notice.
-    seal = check_bag_seal(path, ledger, trust_roots)
-    problems.extend(seal.problems)
+    # A tag file bagit already named is named once (both say it in the same words).
+    seal = check_bag_tags(path, ledger, trust_roots)
+    problems.extend(p for p in seal.problems if p not in problems)
     if notes is not None:
         notes.extend(seal.notes)
     manifest_path = path / "data" / "manifest.json"
@@ -224,6 +225,10 @@ def _describe(bag: Path, detail: Any) -> str:
     name = type(detail).__name__
     target = getattr(detail, "path", "?")
     if name == "ChecksumMismatch":
+        if not str(target).startswith("data/"):
+            from letters.evidence.anchor import tag_file_changed
+
+            return tag_file_changed(bag, str(target))
         return f"{bag / target}: changed (SHA-256 differs from the bag manifest)"
     if name == "FileMissing":
         return f"{bag / target}: missing"

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from letters.carriers.services import SERVICES
 from letters.carriers.table import CARRIERS
 from letters.errors import InputError, LettersError
+from letters.evidence.anchor import check_bag_tags
 from letters.evidence.archive import ArchiveError
 from letters.evidence.bundle.assemble import count_pages
 from letters.evidence.chain_events import proven_keys, row_key
@@ -132,6 +133,12 @@ def _open_bag(batch_id: str, ledger: Ledger, archive_dirs: Sequence[Path]) -> _B
             "since it was written; run `letters ledger verify`"
         )
     path = find_bag(batch_id, archive_dirs)
+    # The same tag-file and seal check as `letters verify`: a bag whose bag-info.txt was edited or
+    # whose tag manifest was deleted is not bundled. (No trust roots here: `verify` judges tokens.)
+    tags = check_bag_tags(path, ledger, ())
+    if tags.problems:
+        refusal = f"refusing to bundle from batch {batch_id}'s bag (see `letters verify`)"
+        raise ArchiveError("\n".join([*tags.problems, refusal]))
     checksums = _bag_checksums(path)
     manifest_path = path / "data" / "manifest.json"
     raw = _read(manifest_path)
