@@ -9,11 +9,15 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
 
+from letters.decide.holds import Hold
+from letters.evidence.chain_events import canonical, chain_head, entry_hash, evidence_chain
+from letters.evidence.holds import place_hold
 from letters.evidence.ledger import (
     GENESIS,
     BatchRecord,
@@ -372,3 +376,53 @@ def test_wal_and_shm_files_are_private_whatever_the_umask(tmp_path: Path) -> Non
         ledger.close()
     finally:
         os.umask(old)
+
+
+def _rewrite_evidence_consistently(db: str, hold_id: int, note: str) -> None:
+    """An attacker with the database: change a hold, then recompute the evidence chain from its entry on."""
+    ledger = Ledger(db)
+    with ledger.engine.begin() as conn:
+        conn.execute(text("UPDATE holds SET note = :note WHERE id = :id"), {"note": note, "id": hold_id})
+        entries = conn.execute(select(evidence_chain).order_by(evidence_chain.c.seq)).all()
+        prev = GENESIS
+        for entry in entries:
+            body = entry.body
+            if entry.table_name == "holds" and entry.row_key == f"[{hold_id}]":
+                body = canonical(json.loads(body) | {"note": note})
+            digest = entry_hash(
+                prev, entry.seq, entry.table_name, entry.row_key, entry.action, entry.recorded_at, body
+            )
+            conn.execute(
+                update(evidence_chain)
+                .where(evidence_chain.c.seq == entry.seq)
+                .values(body=body, prev_hash=prev, hash=digest)
+            )
+            prev = digest
+    ledger.close()
+
+
+def test_an_evidence_row_changed_after_timestamping_is_caught_by_the_anchor(
+    tmp_path: Path, write_csv: CsvWriter, pki: tuple[Issued, Issued], tsa_url: str
+) -> None:
+    """The anchor seals the evidence chain's head too: a hold changed after the batch was
+    timestamped, its chain entries recomputed, passes `ledger verify` alone but not the bags."""
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    hold = place_hold(ledger, Hold("ZZ-9", "dispute", date(2026, 11, 1), None, "letter of 30 Oct", "alice"))
+    with ledger.engine.connect() as conn:
+        seq, head = chain_head(conn)
+    ledger.close()
+    stamped = make_batch(tmp_path, write_csv, write_policy(tmp_path, pki[0], tsa_url))
+    anchor = (stamped.bag / "chain-anchor.txt").read_text()
+    assert anchor.startswith("letters.anchor/2\n")
+    assert f"evidence-chain-seq: {seq}\nevidence-chain-head: {head}\n" in anchor
+    assert stamped.ledger_verify().returncode == 0
+    _rewrite_evidence_consistently(stamped.db, hold, "no dispute was ever raised")
+    alone = run_cli(["ledger", "verify", "--db", stamped.db])
+    assert alone.returncode == 0, alone.stderr  # the evidence chain alone cannot tell
+    sealed = f"evidence chain entry #{seq} differs from the head sealed in {stamped.bag / 'chain-anchor.txt'}"
+    against_bags = stamped.ledger_verify()
+    assert against_bags.returncode == 1
+    assert f"batch {stamped.bag.name} (#1): {sealed}" in against_bags.stderr
+    verified = stamped.verify()
+    assert verified.returncode == 1
+    assert sealed in verified.stderr

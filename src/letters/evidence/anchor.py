@@ -1,11 +1,14 @@
 """A recorded batch → its bag sealed with the chain head (+ RFC 3161 token); bags → the ledger checked.
 
 After the ledger records a batch, the bag gets ``chain-anchor.txt``: the SHA-256 of its tag manifest
-(which covers bag-info.txt and the payload manifest) and the chain head before and after the batch.
-A TSA timestamps that file (``chain-anchor.tsr``), so the chain head, the tag files and through them
-every archived byte are dated by a third party. The ledger keeps the same values in
-``batch_anchors``, so a bag whose tag manifest was deleted or whose anchor was rewritten disagrees
-with it, and a ledger rewritten consistently disagrees with the bags.
+(which covers bag-info.txt and the payload manifest), the letters chain head before and after the
+batch, and the evidence chain's head then (delivery events, tracking numbers, serials, holds and
+overrides: evidence/chain_events.py). A TSA timestamps that file (``chain-anchor.tsr``), so both
+chain heads, the tag files and through them every archived byte are dated by a third party. The
+ledger keeps the tag manifest's and the anchor's SHA-256 and the letters chain heads in
+``batch_anchors`` (the evidence head is in the anchor those hash), so a bag whose tag manifest was
+deleted or whose anchor was rewritten disagrees with it, and a ledger rewritten consistently
+disagrees with the bags.
 """
 
 from __future__ import annotations
@@ -17,9 +20,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, String, Table, insert, inspect, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
 from letters.decide.timestamping import TimestampSettings
+from letters.evidence.chain_events import chain_head, evidence_chain
 from letters.evidence.ledger import BatchRecord, Ledger, batches, metadata
 from letters.evidence.timestamps import TimestampError, request_token, token_time, verify_token
 from letters.files import atomic_write
@@ -27,7 +42,9 @@ from letters.files import atomic_write
 ANCHOR_FILE = "chain-anchor.txt"
 TOKEN_FILE = "chain-anchor.tsr"  # noqa: S105  (a file name, not a secret)
 TAG_MANIFEST = "tagmanifest-sha256.txt"
-ANCHOR_SCHEMA = "letters.anchor/1"
+ANCHOR_SCHEMA = "letters.anchor/2"
+# Bags sealed before the evidence chain head was anchored: the same lines but the last two.
+OLDER_SCHEMAS = ("letters.anchor/1",)
 
 batch_anchors = Table(
     "batch_anchors",
@@ -52,8 +69,9 @@ class Seal:
     note: str  # why not timestamped, or ""
 
 
-def anchor_text(record: BatchRecord, tagmanifest_sha256: str) -> bytes:
-    """The timestamped file: plain text, so `openssl ts -verify -data` and a reader can use it."""
+def anchor_text(record: BatchRecord, tagmanifest_sha256: str, evidence: tuple[int, str]) -> bytes:
+    """The timestamped file: plain text, so `openssl ts -verify -data` and a reader can use it.
+    ``evidence``: the evidence chain's last entry (seq, hash) when the batch is sealed."""
     lines = [
         ANCHOR_SCHEMA,
         f"batch-id: {record.batch_id}",
@@ -61,16 +79,21 @@ def anchor_text(record: BatchRecord, tagmanifest_sha256: str) -> bytes:
         f"tagmanifest-sha256: {tagmanifest_sha256}",
         f"previous-chain-head: {record.prev_hash}",
         f"chain-head: {record.hash}",
+        f"evidence-chain-seq: {evidence[0]}",
+        f"evidence-chain-head: {evidence[1]}",
     ]
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
 def parse_anchor(raw: bytes) -> dict[str, str]:
     lines = raw.decode("ascii", errors="replace").splitlines()
-    if not lines or lines[0] != ANCHOR_SCHEMA:
+    if not lines or lines[0] not in (ANCHOR_SCHEMA, *OLDER_SCHEMAS):
         raise ValueError(f"not a {ANCHOR_SCHEMA} file")
     fields = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
-    for key in ("batch-id", "batch-seq", "tagmanifest-sha256", "previous-chain-head", "chain-head"):
+    required = ["batch-id", "batch-seq", "tagmanifest-sha256", "previous-chain-head", "chain-head"]
+    if lines[0] == ANCHOR_SCHEMA:
+        required += ["evidence-chain-seq", "evidence-chain-head"]
+    for key in required:
         if key not in fields:
             raise ValueError(f"no {key} line")
     return fields
@@ -96,7 +119,9 @@ def seal_batch(bag: Path, record: BatchRecord, ledger: Ledger, settings: Timesta
     if existing is not None and (bag / ANCHOR_FILE).is_file():
         return _seal_of(existing._asdict())
     tag_sha = hashlib.sha256((bag / TAG_MANIFEST).read_bytes()).hexdigest()
-    text = anchor_text(record, tag_sha)
+    with ledger.engine.connect() as conn:
+        evidence = chain_head(conn)
+    text = anchor_text(record, tag_sha, evidence)
     atomic_write(bag / ANCHOR_FILE, text)
     row = {
         "batch_id": record.batch_id,
@@ -194,6 +219,9 @@ def check_bag_seal(bag: Path, ledger: Ledger | None, roots: Sequence[Any]) -> Ba
         return BagCheck([*problems, f"{anchor_path}: unreadable ({exc})"], notes, None)
     if tag_sha and anchor["tagmanifest-sha256"] != tag_sha:
         problems.append(f"{tag}: changed after the batch was sealed (SHA-256 differs from {ANCHOR_FILE})")
+    if ledger is not None:
+        with ledger.engine.connect() as conn:
+            problems.extend(evidence_head_problems(conn, anchor, anchor_path))
     if row is not None:
         if row["anchor_sha256"] != hashlib.sha256(raw).hexdigest():
             problems.append(f"{anchor_path}: differs from the anchor recorded in the ledger")
@@ -264,17 +292,18 @@ def check_ledger_against_bags(ledger: Ledger, bags: Sequence[Path], roots: Seque
             anchored[check.anchor["batch-id"]] = (bag, check.anchor)
     with ledger.engine.connect() as conn:
         chain = [BatchRecord(**r._asdict()) for r in conn.execute(select(batches).order_by(batches.c.seq))]
-    in_ledger = {record.batch_id for record in chain}
-    for record in chain:
-        entry = anchored.get(record.batch_id)
-        if entry is None:
-            continue
-        bag, anchor = entry
-        if anchor["chain-head"] != record.hash or anchor["previous-chain-head"] != record.prev_hash:
-            problems.append(
-                f"batch {record.batch_id} (#{record.seq}): the ledger's chain head differs from the one "
-                f"sealed in {bag / ANCHOR_FILE} (the ledger was rewritten)"
-            )
+        in_ledger = {record.batch_id for record in chain}
+        for record in chain:
+            entry = anchored.get(record.batch_id)
+            if entry is None:
+                continue
+            bag, anchor = entry
+            if anchor["chain-head"] != record.hash or anchor["previous-chain-head"] != record.prev_hash:
+                problems.append(
+                    f"batch {record.batch_id} (#{record.seq}): the ledger's chain head differs from the one "
+                    f"sealed in {bag / ANCHOR_FILE} (the ledger was rewritten)"
+                )
+            problems.extend(evidence_head_problems(conn, anchor, bag / ANCHOR_FILE))
     for batch_id, (bag, anchor) in sorted(anchored.items(), key=lambda item: int(item[1][1]["batch-seq"])):
         if batch_id not in in_ledger:
             problems.append(
@@ -282,6 +311,35 @@ def check_ledger_against_bags(ledger: Ledger, bags: Sequence[Path], roots: Seque
                 "(the ledger was cut short or rewritten)"
             )
     return problems
+
+
+def evidence_head_problems(conn: Connection, anchor: dict[str, str], where: Path) -> list[str]:
+    """The evidence chain entry an anchor sealed is still in the ledger with the same hash: an event,
+    hold or serial changed and its entries recomputed after the seal is caught here, not by the
+    chain alone. Anchors made before the evidence head was sealed have none to check."""
+    if "evidence-chain-seq" not in anchor:
+        return []
+    seq, sealed = int(anchor["evidence-chain-seq"]), anchor["evidence-chain-head"]
+    if seq == 0:
+        return []  # sealed while the evidence chain was empty: nothing to compare
+    found = (
+        conn.scalar(select(evidence_chain.c.hash).where(evidence_chain.c.seq == seq))
+        if inspect(conn).has_table(evidence_chain.name)
+        else None
+    )
+    what = f"batch {anchor['batch-id']} (#{anchor['batch-seq']})"
+    if found is None:
+        return [
+            f"{what}: evidence chain entry #{seq}, sealed in {where}, is missing from the ledger "
+            "(the evidence chain was cut short)"
+        ]
+    if found != sealed:
+        return [
+            f"{what}: evidence chain entry #{seq} differs from the head sealed in {where} "
+            "(the evidence chain was rewritten: an event, tracking number, serial, hold or override "
+            "was changed and its entries recomputed)"
+        ]
+    return []
 
 
 def find_bags(folders: Sequence[Path]) -> list[Path]:
