@@ -1,7 +1,10 @@
-"""A real RFC 3161 TSA on 127.0.0.1 for tests: a test PKI made here, pyHanko's TSA responder (RSA only) behind HTTP.
+"""The tests' one RFC 3161 TSA on 127.0.0.1 and their throw-away PKI: pyHanko's TSA responder (RSA
+only) behind HTTP, a root, TSA certificates (good, expired, from an untrusted root) and a signer's
+PKCS#12 keystore for PAdES signing tests.
 
 The client under test POSTs a TimeStampReq exactly as it would to a public TSA; the responder signs
-with a key made here. Root, TSA certificates (good, expired, from an untrusted root) are generated.
+with a key made here. Timestamp tests (make_root / make_tsa / serve_tsa) and signing tests
+(make_pki / local_tsa / dummy_timestamper) share this one server and one certificate factory.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +22,10 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+PASSWORD = b"correct horse battery staple"  # the test keystore's (make_pki)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,62 @@ def make_tsa(root: Issued, common: str, *, expired: bool = False) -> Issued:
         .sign(root.key, hashes.SHA256())
     )
     return Issued(cert, key)
+
+
+def make_signer(root: Issued, common: str) -> Issued:
+    """A document signer's certificate (non-repudiation), issued by ``root``."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common))
+        .issuer_name(root.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
+        )
+        .sign(root.key, hashes.SHA256())
+    )
+    return Issued(cert, key)
+
+
+@dataclass(frozen=True)
+class Pki:
+    """A root, a signer with a PKCS#12 keystore and a TSA, for signing tests."""
+
+    root: Issued
+    tsa: Issued
+    root_pem: Path
+    keystore: Path  # signer key + certificate + root, PKCS#12, protected by PASSWORD
+
+
+def make_pki(folder: Path) -> Pki:
+    root = make_root("Letters Test Root CA")
+    signer = make_signer(root, "Sakura Law Office (test)")
+    keystore = folder / "signer.p12"
+    keystore.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"signer", signer.key, signer.cert, [root.cert], serialization.BestAvailableEncryption(PASSWORD)
+        )
+    )
+    return Pki(root, make_tsa(root, "Letters Test TSA"), write_pem(folder / "root.pem", root), keystore)
+
+
+def dummy_timestamper(pki: Pki) -> Any:
+    """pyHanko's timestamper signing with the PKI's TSA in-process (no HTTP): for sign_pdf calls."""
+    return _stamper(pki.tsa, pki.root, None)
+
+
+def local_tsa(pki: Pki) -> AbstractContextManager[str]:
+    """The PKI's TSA served over HTTP on 127.0.0.1 (serve_tsa); yields its URL."""
+    return serve_tsa(pki.tsa, pki.root)
 
 
 def write_pem(path: Path, issued: Issued) -> Path:

@@ -623,7 +623,7 @@ def test_no_certification_unless_asked(built: tuple[BundleResult, PdfReader]) ->
 
 
 def test_cli_signs_the_bundle_pades_b_t_and_pyhanko_validates_it(evidence: Evidence, tmp_path: Path) -> None:
-    from tests.evidence.pki import PASSWORD, local_tsa, make_pki
+    from tests.tsa import PASSWORD, local_tsa, make_pki
 
     pki = make_pki(tmp_path)
     output = tmp_path / "signed-bundle.pdf"

@@ -19,7 +19,7 @@ from letters.evidence.signing import (
     sign_pdf,
     sign_with_options,
 )
-from tests.evidence.pki import PASSWORD, Pki, dummy_timestamper, local_tsa, make_pki
+from tests.tsa import PASSWORD, Pki, dummy_timestamper, local_tsa, make_pki
 
 pytestmark = pytest.mark.slow
 
