@@ -10,6 +10,7 @@ from letters.batch.options import Options
 from letters.batch.results import BatchResult
 from letters.decide.holds import Hold, column_hold
 from letters.decide.plan_keeping import Due
+from letters.evidence.clock import now_utc
 from letters.evidence.holds import Override, active_holds, place_hold, record_overrides
 from letters.evidence.ledger import Ledger
 from letters.evidence.payments import PLAN_SOURCE, record_installments
@@ -47,12 +48,10 @@ def load_holds(
 def record_hold_overrides(ledger: Ledger, result: BatchResult, options: Options) -> None:
     """Each letter written despite a hold, with the operator's reason, into the ledger; a run that
     records nothing (a preview, a --no-archive draft) records no override either."""
-    from datetime import UTC, datetime
-
     if ledger.read_only:
         return
     operator = operator_of(options)
-    now = datetime.now(UTC)
+    now = now_utc()
     rows = [
         Override(
             item.letter.account.account_id,

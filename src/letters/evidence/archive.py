@@ -9,7 +9,6 @@ import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -19,6 +18,7 @@ from letters import __version__
 from letters.compose.canonical import canonical_json, letter_data
 from letters.decide.business_days import library_versions
 from letters.errors import LettersError
+from letters.evidence.clock import now_utc as now_utc
 from letters.faults import crash_point
 from letters.files import atomic_write, atomic_write_with, private_dir
 
@@ -27,14 +27,6 @@ MANIFEST_SCHEMA = "letters.manifest/1"
 
 class ArchiveError(LettersError):
     """An archive could not be written, or does not verify."""
-
-
-def now_utc() -> datetime:
-    """The time recorded for a batch; SOURCE_DATE_EPOCH pins it for reproducible output."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _package_version(name: str) -> str:

@@ -45,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from letters.evidence.clock import now_utc
 from letters.evidence.sqlsafe import create_tables
 
 GENESIS = "0" * 64
@@ -142,7 +143,7 @@ def _append(conn: Connection, items: Sequence[tuple[str, str, str, str]]) -> Non
     last = conn.execute(select(evidence_chain).order_by(evidence_chain.c.seq.desc()).limit(1)).first()
     prev = last.hash if last else GENESIS
     seq = last.seq if last else 0
-    now = datetime.now(UTC).isoformat()
+    now = now_utc().isoformat()
     rows = []
     for table, key, action, body in items:
         seq += 1

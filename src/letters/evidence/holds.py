@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from letters.decide.holds import HOLD_REASONS, Hold
 from letters.evidence.chain_events import chain_rows
+from letters.evidence.clock import now_utc
 from letters.evidence.dburl import first_line
 from letters.evidence.ledger import Ledger, LedgerError
 from letters.evidence.schema import holds_table as holds_table
@@ -79,7 +80,7 @@ def place_hold(ledger: Ledger, hold: Hold) -> int:
                 note=hold.note,
                 operator=hold.operator,
                 source=hold.source,
-                placed_at=datetime.now(UTC),
+                placed_at=now_utc(),
             )
         )
         key = result.inserted_primary_key

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from letters.evidence.chainhead import (
     remember_head,
     retire_head,
 )
+from letters.evidence.clock import now_utc
 from letters.evidence.dburl import busy_seconds, first_line, shown_url
 from letters.evidence.identity import check_owner
 from letters.evidence.readonly import read_only_engine
@@ -156,7 +156,7 @@ class _LedgerCore:
         """Record numbers as used, all or none; a number used before (by any run) is refused."""
         if not assignments:
             return
-        now = datetime.now(UTC)
+        now = now_utc()
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -184,7 +184,7 @@ class _LedgerCore:
 
     def record_events(self, events: Sequence[DeliveryEvent], source: str) -> int:
         """Record the events not recorded before (same number, event and date); returns how many."""
-        now = datetime.now(UTC)
+        now = now_utc()
         rows = [
             {
                 "tracking_number": e.tracking_number,
