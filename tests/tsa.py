@@ -59,18 +59,12 @@ def make_root(common: str) -> Issued:
     return Issued(cert, key)
 
 
-def make_tsa(root: Issued, common: str, *, expired: bool = False) -> Issued:
+def _leaf(
+    root: Issued, common: str, start: datetime, end: datetime, usage: x509.KeyUsage, eku: Any
+) -> Issued:
+    """An end-entity certificate issued by ``root`` (a TSA's or a signer's)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = datetime.now(UTC)
-    start, end = (
-        (now - timedelta(days=400), now - timedelta(days=35))
-        if expired
-        else (
-            now - timedelta(days=1),
-            now + timedelta(days=365),
-        )
-    )
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common))
         .issuer_name(root.cert.subject)
@@ -79,40 +73,32 @@ def make_tsa(root: Issued, common: str, *, expired: bool = False) -> Issued:
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(usage, critical=True)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
         )
-        .sign(root.key, hashes.SHA256())
     )
-    return Issued(cert, key)
+    if eku is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+    return Issued(builder.sign(root.key, hashes.SHA256()), key)
+
+
+def make_tsa(root: Issued, common: str, *, expired: bool = False) -> Issued:
+    """A TSA certificate (digital signature, time stamping only); expired: ended 35 days ago."""
+    now = datetime.now(UTC)
+    start, end = (now - timedelta(days=400), now - timedelta(days=35)) if expired else _a_year(now)
+    usage = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    return _leaf(root, common, start, end, usage, ExtendedKeyUsageOID.TIME_STAMPING)
 
 
 def make_signer(root: Issued, common: str) -> Issued:
-    """A document signer's certificate (non-repudiation), issued by ``root``."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common))
-        .issuer_name(root.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
-        )
-        .sign(root.key, hashes.SHA256())
-    )
-    return Issued(cert, key)
+    """A document signer's certificate (digital signature, non-repudiation)."""
+    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    return _leaf(root, common, *_a_year(datetime.now(UTC)), usage, None)
+
+
+def _a_year(now: datetime) -> tuple[datetime, datetime]:
+    return now - timedelta(days=1), now + timedelta(days=365)
 
 
 @dataclass(frozen=True)
