@@ -267,6 +267,8 @@ def check_tag_files(bag: Path) -> list[str]:
             continue
         if len(digest) != 64 or not name:
             problems.append(f"{tag}, line {number}: not a 'sha256  path' line")
+        elif Path(name).is_absolute() or ".." in Path(name).parts:
+            problems.append(f"{tag}, line {number}: {name!r} is not a file inside the bag")
         elif not (bag / name).is_file():
             problems.append(f"{bag / name}: missing (listed in {TAG_MANIFEST})")
         elif hashlib.sha256((bag / name).read_bytes()).hexdigest() != digest.lower():
