@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from letters.decide.holds import Hold
+from letters.evidence.chain_events import evidence_chain, sealed_summary
 from letters.evidence.holds import Override, active_holds, place_hold, record_overrides, release_holds
 from letters.evidence.ledger import Ledger
 
@@ -113,3 +114,18 @@ def test_a_process_that_never_imports_holds_still_checks_them(ledger: Ledger, tm
         [sys.executable, "-c", script, url], capture_output=True, text=True, env=env, check=True, timeout=60
     )
     assert found.stdout.splitlines() == ["hold #2 (A plan since 2026-11-05): deleted from the ledger"]
+
+
+def test_holds_of_a_ledger_made_before_they_were_chained_are_sealed_then_protected(ledger: Ledger) -> None:
+    url = str(ledger.url)
+    # What a ledger written before holds were chained looks like: the same rows, no chain.
+    evidence_chain.drop(ledger.engine)
+    ledger.close()
+    book = Ledger(url)
+    with book.engine.connect() as conn:
+        summary = sealed_summary(conn)
+    assert any(line.startswith("holds: 3 row(s) recorded before") for line in summary)
+    assert any(line.startswith("hold_overrides: 1 row(s) recorded before") for line in summary)
+    sql(book, "UPDATE holds SET reason = 'plan' WHERE id = 3")
+    (problem,) = verify(book)
+    assert problem.startswith("hold #3 (B cease since 2026-11-02): changed since it was recorded (reason now")
