@@ -60,7 +60,12 @@ def _flat(text: str) -> str:
 
 
 def _docx_text(path: Path) -> str:
-    return "".join(t.text or "" for t in docx.Document(str(path)).element.body.iter(qn("w:t")))
+    # Hyphens inside tokens with digits ("365-day", "US-0001") are w:noBreakHyphen elements, not text.
+    body = docx.Document(str(path)).element.body
+    return "".join(
+        "-" if el.tag == qn("w:noBreakHyphen") else (el.text or "")
+        for el in body.iter(qn("w:t"), qn("w:noBreakHyphen"))
+    )
 
 
 def _money(text: str) -> Decimal:

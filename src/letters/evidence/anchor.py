@@ -36,6 +36,7 @@ from sqlalchemy import (
 from letters.decide.timestamping import TimestampSettings
 from letters.evidence.chain_events import chain_head, evidence_chain
 from letters.evidence.ledger import BatchRecord, Ledger, batches, metadata
+from letters.evidence.sqlsafe import create_tables
 from letters.evidence.timestamps import TimestampError, request_token, token_time, verify_token
 from letters.files import atomic_write
 
@@ -100,8 +101,11 @@ def parse_anchor(raw: bytes) -> dict[str, str]:
 
 
 def ensure_table(ledger: Ledger) -> None:
-    """The table is made by the first seal, so ledgers made before anchoring gain it."""
-    batch_anchors.create(ledger.engine, checkfirst=True)
+    """The table is made by the first seal, so ledgers made before anchoring gain it.
+
+    Under create_tables' lock: two batches sealing at once on a new ledger must not both create it.
+    """
+    create_tables(ledger.engine, batch_anchors.metadata, tables=[batch_anchors])
 
 
 def has_table(ledger: Ledger) -> bool:

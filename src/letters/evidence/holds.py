@@ -24,6 +24,7 @@ from letters.evidence.ledger import Ledger, LedgerError
 from letters.evidence.schema import holds_table as holds_table
 from letters.evidence.schema import metadata
 from letters.evidence.schema import overrides_table as overrides_table
+from letters.evidence.sqlsafe import create_tables
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def _ready(ledger: Ledger) -> None:
     if ledger.engine in _READY:
         return
     try:
-        metadata.create_all(ledger.engine, tables=[holds_table, overrides_table])
+        # Under create_tables' lock: processes opening an older ledger at once create them once.
+        create_tables(ledger.engine, metadata, tables=[holds_table, overrides_table])
     except SQLAlchemyError as exc:
         raise LedgerError(f"cannot create the hold tables: {first_line(exc)}") from None
     _READY.add(ledger.engine)

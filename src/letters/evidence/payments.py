@@ -16,6 +16,7 @@ from letters.decide.plan_keeping import Due, plan_status
 from letters.evidence.dburl import first_line
 from letters.evidence.holds import active_holds, place_hold, release_holds
 from letters.evidence.ledger import Ledger, LedgerError, metadata
+from letters.evidence.sqlsafe import create_tables
 from letters.intake.payments_file import PaymentRow
 
 payments_table = Table(
@@ -50,7 +51,8 @@ def _ready(ledger: Ledger) -> None:
     if ledger.engine in _READY:
         return
     try:
-        metadata.create_all(ledger.engine, tables=[payments_table, installments_table])
+        # Under create_tables' lock: processes opening an older ledger at once create them once.
+        create_tables(ledger.engine, metadata, tables=[payments_table, installments_table])
     except SQLAlchemyError as exc:
         raise LedgerError(f"cannot create the payment tables: {first_line(exc)}") from None
     _READY.add(ledger.engine)

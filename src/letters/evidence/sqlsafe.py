@@ -10,11 +10,11 @@ advisory lock.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, text
+from sqlalchemy import Connection, Engine, MetaData, Table, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from letters.evidence.sqlite_files import private_sidecars
@@ -36,7 +36,11 @@ def serialized(engine: Engine, *tables: str) -> Iterator[Connection]:
 
 
 def create_tables(
-    engine: Engine, metadata: MetaData, upgrade: Callable[[Connection], None] | None = None
+    engine: Engine,
+    metadata: MetaData,
+    upgrade: Callable[[Connection], None] | None = None,
+    *,
+    tables: Sequence[Table] | None = None,
 ) -> None:
     """The tables (and any upgrade of older ones), once, even when processes open a new ledger at once.
 
@@ -50,7 +54,7 @@ def create_tables(
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 elif conn.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CREATE_LOCK})
-                metadata.create_all(conn)
+                metadata.create_all(conn, tables=tables)
                 if upgrade is not None:
                     upgrade(conn)
             return
