@@ -75,6 +75,7 @@ def plan(
     """Show which letter each account in FILE gets and why, the balance and the pay-by date (moved
     to a business day in the debtor's country, naming the calendar), or why it gets none."""
     from letters.batch.pipeline import make_plan
+    from letters.compose.required.us_states import state_notice_warning
     from letters.decide.plan_text import amounts_text
     from letters.evidence.holds import active_holds
     from letters.evidence.ledger import Ledger
@@ -106,6 +107,10 @@ def plan(
         )
     for skipped in result.skipped:
         click.echo(f"{skipped.account.account_id}\t{skipped.account.language}\t-\t{skipped.reason}")
+    for planned in result.letters:
+        warning = state_notice_warning(planned)
+        if warning:
+            click.echo(f"warning: {planned.account.account_id}: {warning}", err=True)
     rules = load_policy(policy).limitation
     for row in _limitation_rows(accounts.accounts, result.as_of, db, policy):
         if row.days_left <= rules.warn_days:

@@ -17,11 +17,11 @@ SealKind = Literal["kakuin", "gongzhang", "signature"]
 
 _LANG_KEYS = frozenset(
     {"name", "address", "registration", "signatory", "department", "contact", "reference_prefix"}
-    | {"contact_name"}
+    | {"contact_name", "hours", "language_access"}
 )
 _TOP_KEYS = frozenset(
     {"kind", "country", "paper", "logo", "seal", "seal_kind", "phone", "fax", "email", "website"}
-    | {"ja", "zh", "en", "bank", "debt_collector", "moneylender"}
+    | {"ja", "zh", "en", "bank", "debt_collector", "moneylender", "nyc_licensed"}
 )
 
 
@@ -39,6 +39,12 @@ class LetterheadText:
     # The name alone of the person in charge (担当者氏名): a 貸金業者's demand must name who sends
     # it (貸金業法21条2項2号); ``contact`` is a free line and may hold a desk or a number only.
     contact_name: str = ""
+    # When the phone number is answered, as a phrase ("Monday to Friday, 9 a.m. to 5 p.m. ET"): the
+    # US validation notice gives one number and its hours in one sentence.
+    hours: str = ""
+    # The language access services the sender offers, in a sentence (NYC DCWP rules; see
+    # compose/required/us_states.py); required when the letterhead is NYC-licensed.
+    language_access: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ class Letterhead:
     # A Japanese 貸金業者 (registered money lender, 貸金業法3条): its reminders and demands, and a
     # lawyer's letter written for it, carry the items of 貸金業法21条2項 (compose/required/jp.py).
     moneylender: bool = False
+    # Licensed by New York City's Department of Consumer and Worker Protection as a debt collection
+    # agency: its letters to New York consumers carry the DCWP language-access statement.
+    nyc_licensed: bool = False
 
     def text(self, lang: str) -> LetterheadText:
         try:
@@ -141,7 +150,8 @@ def load_letterhead(folder: Path) -> Letterhead:
     kind = need("kind", ("company", "law_firm"))
     collector = data.get("debt_collector", False)
     lender = data.get("moneylender", False)
-    for key, flag in (("debt_collector", collector), ("moneylender", lender)):
+    nyc = data.get("nyc_licensed", False)
+    for key, flag in (("debt_collector", collector), ("moneylender", lender), ("nyc_licensed", nyc)):
         if not isinstance(flag, bool):
             raise ConfigError(f"{config}: {key} must be true or false")
     paper = need("paper", ("A4", "Letter"))
@@ -163,6 +173,7 @@ def load_letterhead(folder: Path) -> Letterhead:
         bank=bank,
         debt_collector=collector,
         moneylender=lender,
+        nyc_licensed=nyc,
     )
 
 
@@ -189,6 +200,8 @@ def _text_block(config: Path, lang: str, block: Any) -> LetterheadText:
         contact=str(block.get("contact", "")),
         reference_prefix=str(block.get("reference_prefix", "")),
         contact_name=str(block.get("contact_name", "")),
+        hours=str(block.get("hours", "")),
+        language_access=str(block.get("language_access", "")),
     )
 
 

@@ -22,6 +22,7 @@ from letters.compose.locale import chinese_capital, format_date, format_money
 from letters.compose.moneylender import lender_rows
 from letters.compose.required.check import check_required
 from letters.compose.required.element import LetterFacts
+from letters.compose.required.us_states import notice_texts, past_reporting
 from letters.compose.templates import TemplateIdentity, load_template, template_identity
 from letters.decide.limitation import jurisdiction_of
 from letters.decide.plan import PlannedLetter
@@ -50,6 +51,7 @@ class SenderView:
     seal_kind: str
     country: str
     bank: str  # payment instructions for the account's currency
+    hours: str = ""  # when ``phone`` is answered (the US validation notice's contact sentence)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def sender_view(letterhead: Letterhead, lang: str, currency: str) -> SenderView:
         country=letterhead.country,
         # A law firm need not list an account: the debtor pays the creditor (payee_bank).
         bank=letterhead.bank.get(currency, {}).get(lang, ""),
+        hours=text.hours,
     )
 
 
@@ -215,7 +218,24 @@ def letter_context(letter: Letter) -> dict[str, Any]:
     # 貸金業法21条2項 items when the sender (or a lawyer's client) is a 貸金業者; {} otherwise.
     context["lender"] = lender_rows(account, letter.sender, letter.client, filters["money"])
     context.update(letter.extra_context)
+    context["state_notices"] = _state_notices(letter, context)
     return context
+
+
+def _state_notices(letter: Letter, context: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The US state notices the letter carries (compose/required/us_states.py), as (key, text)."""
+    facts = letter_facts(letter)
+    account = letter.account
+    notice = context.get("notice")
+    itemized = getattr(notice, "itemization_date", None)
+    payee = letter.client or letter.sender
+    values = {
+        # The debt's owner: who would sue on it, named in California's time-barred notice.
+        "owner": account.extra.get("current_creditor") or account.creditor or payee.text(facts.lang).name,
+        "itemization_date": context["date"](itemized) if isinstance(itemized, dt.date) else "",
+        "language_access": letter.sender.text(facts.lang).language_access if facts.lang == "en" else "",
+    }
+    return notice_texts(facts, values, letter.id)
 
 
 def envelope_for(paper: str, lang: str) -> str:
@@ -225,9 +245,10 @@ def envelope_for(paper: str, lang: str) -> str:
     return "naga3" if lang == "ja" else "dl"
 
 
-def letter_facts(letter: Letter, *, time_barred: bool = False) -> LetterFacts:
+def letter_facts(letter: Letter, *, time_barred: bool | None = None) -> LetterFacts:
     """What decides which required elements (compose/required/) the letter must carry."""
     account = letter.account
+    planned = letter.planned
     return LetterFacts(
         jurisdiction=jurisdiction_of(account),
         kind=letter.planned.kind,
@@ -237,7 +258,10 @@ def letter_facts(letter: Letter, *, time_barred: bool = False) -> LetterFacts:
         debt_collector=letter.sender.debt_collector,
         # A lawyer collecting for a 貸金業者 is bound by 貸金業法21条2項 as the one entrusted.
         moneylender=letter.sender.moneylender or (letter.client is not None and letter.client.moneylender),
-        time_barred=time_barred,
+        time_barred=planned.time_barred if time_barred is None else time_barred,
+        first_letter=not planned.earlier or planned.kind == "validation-notice",
+        past_reporting=past_reporting(account.due_date, planned.letter_date),
+        nyc_licensed=letter.sender.nyc_licensed,
     )
 
 

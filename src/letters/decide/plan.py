@@ -17,6 +17,7 @@ from letters.decide.amounts import (
 from letters.decide.business_days import CalendarError, calendar_key, next_business_day
 from letters.decide.holds import Hold, blocking_hold, column_hold
 from letters.decide.interest import Interest, InterestError
+from letters.decide.limitation import expiry, jurisdiction_of
 from letters.decide.policy import Policy
 from letters.decide.us_first_contact import first_contact
 from letters.intake.accounts import Account
@@ -43,6 +44,9 @@ class PlannedLetter:
     received: tuple[Received, ...] = ()  # recorded payments subtracted (in account.payments)
     file_interest: Decimal = Decimal(0)  # the accounts file's interest column the computation replaced
     refused: str = ""  # why the letter may not be written as planned (an interest cap): it fails
+    # US: the limitation period ran out before the letter date (decide/limitation.py): no threat of
+    # suit, no lawyer's letter (12 CFR 1006.26(b)), and the state's time-barred notice.
+    time_barred: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,19 @@ def plan_letters(
         chosen = replace(
             chosen, earlier=tuple(sorted((i for i in before if i[1] <= as_of), key=lambda i: i[1]))
         )
+        barred = _time_barred(chosen, policy)
+        if barred is not None:
+            if chosen.kind == "lawyer":
+                skipped.append(
+                    Skipped(
+                        account,
+                        chosen.days_past_due,
+                        f"time-barred: the limitation period ended {barred.isoformat()}; no lawyer's "
+                        "letter, no threat of suit (12 CFR 1006.26(b))",
+                    )
+                )
+                continue
+            chosen = replace(chosen, time_barred=True)
         dated = _on_business_day(chosen)
         if isinstance(dated, Skipped):
             skipped.append(dated)
@@ -173,6 +190,19 @@ def _amounts(
         return replace(planned, received=received, refused=str(exc))
     replaced = original.interest if interest is not None else Decimal(0)
     return replace(planned, account=account, interest=interest, received=received, file_interest=replaced)
+
+
+def _time_barred(planned: PlannedLetter, policy: Policy) -> date | None:
+    """The expiry of a US debt's limitation period when it ended before the letter date, else None.
+
+    Only US letters: Regulation F forbids suing or threatening suit on a time-barred debt
+    (12 CFR 1006.26(b)) and the states add disclosures; elsewhere the limitation report warns.
+    """
+    code = jurisdiction_of(planned.account)
+    if not code.startswith("US"):
+        return None
+    status = expiry(planned.account, settings=policy.limitation)
+    return status.expiry if status.expiry < planned.letter_date else None
 
 
 def _on_business_day(planned: PlannedLetter) -> PlannedLetter | Skipped:

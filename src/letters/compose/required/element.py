@@ -18,6 +18,11 @@ class LetterFacts:
     debt_collector: bool  # US third-party debt collector letterhead (FDCPA)
     moneylender: bool = False  # JP 貸金業者 letterhead (貸金業法)
     time_barred: bool = False  # past the limitation date (decide/limitation.py)
+    # US state notices (compose/required/us_states.py): the first written notice to the consumer (no
+    # earlier letter on the ledger), past the credit-reporting period, an NYC-licensed sender.
+    first_letter: bool = False
+    past_reporting: bool = False
+    nyc_licensed: bool = False
 
 
 def _always(_facts: LetterFacts) -> bool:
