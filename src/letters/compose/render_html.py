@@ -20,6 +20,7 @@ from letters.compose.ja_greeting import greeting
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
 from letters.compose.moneylender import lender_rows
+from letters.compose.pre_action import pre_action_context, protocol_applies
 from letters.compose.required.check import check_required
 from letters.compose.required.element import LetterFacts
 from letters.compose.required.us_states import notice_texts, past_reporting
@@ -212,6 +213,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         # The holds a draft was written despite (preview --override-hold): printed as a banner.
         "held_draft": "",
         "amounts": amounts_view(planned),
+        "pre_action": pre_action_context(account),
     }
     filters = _filters(lang, account.currency, letter.era_dates, region)
     context.update(filters)
@@ -262,6 +264,7 @@ def letter_facts(letter: Letter, *, time_barred: bool | None = None) -> LetterFa
         first_letter=not planned.earlier or planned.kind == "validation-notice",
         past_reporting=past_reporting(account.due_date, planned.letter_date),
         nyc_licensed=letter.sender.nyc_licensed,
+        pre_action_protocol=protocol_applies(account),
     )
 
 

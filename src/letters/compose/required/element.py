@@ -23,6 +23,9 @@ class LetterFacts:
     first_letter: bool = False
     past_reporting: bool = False
     nyc_licensed: bool = False
+    # England and Wales, business → individual: the Pre-Action Protocol for Debt Claims applies
+    # (compose/pre_action.py).
+    pre_action_protocol: bool = False
 
 
 def _always(_facts: LetterFacts) -> bool:
