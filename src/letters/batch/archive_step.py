@@ -86,6 +86,7 @@ def archive_batch(
                     }
                     for extra in item.extra_files
                 ],
+                **({"reviewed_by": letter.reviewed_by} if letter.reviewed_by else {}),
                 "tracking_number": compact_number(letter.tracking_number),
                 "qr_payload": item.qr_payload,
                 "created": created,
@@ -174,6 +175,9 @@ def archive_batch(
         )
     else:
         result.batch = existing
+    reviews = {w.letter.id: w.letter.reviewed_by for w in result.written if w.letter.reviewed_by}
+    if reviews:
+        ledger.record_reviews(reviews)
     from letters.evidence.anchor import seal_batch
 
     # After the ledger commit: the anchor names the chain head this batch made.

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from letters.batch.options import Options
 from letters.batch.results import BatchResult, FailedLetter, as_of_date, failure_message
+from letters.compose.attorney_review import applies as review_applies
+from letters.compose.attorney_review import bulk_refusal
 from letters.compose.letterhead import Letterhead, find_letterhead
 from letters.compose.render_html import Letter, safe_name
 from letters.decide.holds import Hold
@@ -118,6 +120,11 @@ def build_letters(
             )
             continue
         pending.append((planned, letter_id, sender, client))
+    refusal = bulk_refusal(
+        sum(1 for p in pending if review_applies(p[0])), options.reviewed_by, options.no_attorney_review
+    )
+    if refusal:
+        raise ConfigError(refusal)
     if options.archive:
         from letters.evidence.ledger import Ledger
 
@@ -144,6 +151,7 @@ def build_letters(
                 client=client,
                 reference=reference,
                 era_dates=era,
+                reviewed_by=(options.reviewed_by or "").strip() if review_applies(planned) else "",
             )
         )
     return letters, failed

@@ -92,6 +92,10 @@ class Options:
     sign_password_file: Path | None = None  # else $LETTERS_SIGN_PASSWORD
     # The company's letterhead by name instead of the policy's (for a lawyer's letter: the client).
     letterhead: str | None = None
+    # US attorney letters (compose/attorney_review.py): the attorney who reviewed the accounts
+    # (--reviewed-by), or the disclaimer that none has, chosen on purpose (--no-attorney-review).
+    reviewed_by: str | None = None
+    no_attorney_review: bool = False
 
     def __post_init__(self) -> None:
         if not self.formats:
@@ -105,6 +109,10 @@ class Options:
                 f"unknown output format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
             )
         check_name_pattern(self.name_pattern)
+        if self.reviewed_by is not None and not self.reviewed_by.strip():
+            raise ConfigError("--reviewed-by needs the reviewing attorney's name")
+        if self.reviewed_by and self.no_attorney_review:
+            raise ConfigError("choose --reviewed-by NAME or --no-attorney-review, not both")
         check_pattern(self.qr_pattern)
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1, not {self.workers}")

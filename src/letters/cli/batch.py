@@ -167,6 +167,17 @@ from letters.intake.sources import Format
     metavar="SECONDS",
     help="A letter that takes longer to render fails, named (0: no limit).",
 )
+@click.option(
+    "--reviewed-by",
+    metavar="NAME",
+    help="US lawyer's letters: the attorney who reviewed each account (printed, kept in the manifest "
+    "and the ledger). Without it a letter says no attorney has reviewed the account.",
+)
+@click.option(
+    "--no-attorney-review",
+    is_flag=True,
+    help="US lawyer's letters: send more than one without an attorney's review, each saying so.",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @override_hold_option
 def render(
@@ -208,6 +219,8 @@ def render(
     sign_password_file: Path | None,
     cluster: str | None,
     letter_timeout: float,
+    reviewed_by: str | None,
+    no_attorney_review: bool,
     silent: bool,
     override_hold: str | None,
 ) -> None:
@@ -260,6 +273,8 @@ def render(
         operator=operator,
         override_hold=override_hold,
         letter_timeout=letter_timeout,
+        reviewed_by=reviewed_by,
+        no_attorney_review=no_attorney_review,
     )
     if workers is not None:
         options = replace(options, workers=workers)

@@ -73,6 +73,8 @@ def letter_data(letter: Letter, templates_root: Path) -> dict[str, Any]:
         "template": {"name": identity.name, "files": [list(f) for f in identity.files]},
         "extra": letter.extra_context,
         "naiyo": list(letter.naiyo) if letter.naiyo else None,
+        # Only when given, so the data (and its hash) of every other letter stays as it was.
+        **({"reviewed_by": letter.reviewed_by} if letter.reviewed_by else {}),
     }
     if planned.interest is not None or planned.received:
         # How the amounts were found (rate, basis, period; payments subtracted): only when there is

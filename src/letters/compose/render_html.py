@@ -15,6 +15,8 @@ import jinja2
 
 from letters.compose.addressing import address_lines, recipient_lines, salutation
 from letters.compose.amounts_view import amounts_view
+from letters.compose.attorney_review import DISCLAIMER as REVIEW_DISCLAIMER
+from letters.compose.attorney_review import applies as review_applies
 from letters.compose.history import EarlierLetter, earlier_letters
 from letters.compose.ja_greeting import greeting
 from letters.compose.letterhead import Letterhead
@@ -94,6 +96,9 @@ class Letter:
     # part of the letter's canonical data, so its hash and QR code cover them.
     extra_context: Mapping[str, Any] = field(default_factory=dict)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid (chars × lines), or None
+    # US attorney letters: the attorney who reviewed the account (--reviewed-by); empty: the letter
+    # says no attorney has (compose/attorney_review.py).
+    reviewed_by: str = ""
 
     @property
     def account(self) -> Account:
@@ -214,6 +219,11 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "held_draft": "",
         "amounts": amounts_view(planned),
         "pre_action": pre_action_context(account),
+        "attorney_review": {
+            "applies": review_applies(planned),
+            "reviewed_by": letter.reviewed_by,
+            "disclaimer": REVIEW_DISCLAIMER,
+        },
     }
     filters = _filters(lang, account.currency, letter.era_dates, region)
     context.update(filters)

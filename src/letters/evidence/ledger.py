@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from letters.evidence.records import BatchRecord as BatchRecord
 from letters.evidence.records import DeliveryEvent as DeliveryEvent
 from letters.evidence.records import LetterRecord as LetterRecord
 from letters.evidence.records import batch_hash as batch_hash
+from letters.evidence.schema import attorney_reviews as attorney_reviews
 from letters.evidence.schema import batches as batches
 from letters.evidence.schema import delivery_events as delivery_events
 from letters.evidence.schema import letters_table as letters_table
@@ -253,6 +254,30 @@ class _Extras:
             if new:
                 chain_rows(conn, "references", [(lid,) for lid in new])
         return existing
+
+    def record_reviews(self, reviews: Mapping[str, str]) -> None:
+        """Letter id → the attorney who reviewed it; a letter recorded before keeps its row."""
+        with serialized(self.engine, "attorney_reviews") as conn:
+            known = set(
+                conn.scalars(
+                    select(attorney_reviews.c.letter_id).where(
+                        attorney_reviews.c.letter_id.in_(list(reviews))
+                    )
+                )
+            )
+            new = [(lid,) for lid in reviews if lid not in known]
+            if new:
+                conn.execute(
+                    insert(attorney_reviews), [dict(letter_id=k, attorney=reviews[k]) for (k,) in new]
+                )
+                chain_rows(conn, "attorney_reviews", new)
+
+    def reviews(self, letter_ids: Iterable[str]) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(attorney_reviews).where(attorney_reviews.c.letter_id.in_(list(letter_ids)))
+            )
+            return {r.letter_id: r.attorney for r in rows}
 
     def recorded_letters(self, letter_ids: Iterable[str]) -> dict[str, LetterRecord]:
         ids = list(letter_ids)

@@ -145,3 +145,13 @@ register_chained(
     ["id"],
     lambda r: f"hold override #{r['id']} ({r['account_id']} letter {r['letter_id']})",
 )
+
+# US attorney letters: the attorney who reviewed the account before the letter went out
+# (compose/attorney_review.py), kept beside the letter's row so the letters' chain is unchanged.
+attorney_reviews = Table(
+    "attorney_reviews",
+    metadata,
+    Column("letter_id", String(200), primary_key=True),
+    Column("attorney", String(200), nullable=False),
+)
+register_chained(attorney_reviews, ["letter_id"], lambda r: f"review by {r['attorney']} ({r['letter_id']})")

@@ -42,5 +42,14 @@ ELEMENTS: tuple[Element, ...] = (
         ("US",),
         kinds=frozenset({"validation-notice"}),
     ),
+    Element(
+        "us.attorney.review",
+        "the attorney who reviewed the account, or the statement that no attorney has",
+        "FDCPA §1692e(3); Clomon v. Jackson, 988 F.2d 1314 (2d Cir. 1993); Greco v. Trauner, Cohen & "
+        "Thomas, 412 F.3d 360 (2d Cir. 2005) (compose/attorney_review.py)",
+        ("US",),
+        kinds=frozenset({"lawyer"}),
+        when=lambda facts: facts.debtor_type == "person",
+    ),
     *_state_elements(),
 )
