@@ -75,6 +75,8 @@ class LetterView:
     # The letters the ledger holds for the account, oldest first: wording such as 再三にわたり or
     # "we have written to you before" appears only when there are some (compose/history.py).
     earlier: tuple[EarlierLetter, ...] = ()
+    # US: past the limitation period (decide/plan.py): the letter threatens no suit (12 CFR 1006.26(b)).
+    time_barred: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
             qr=letter.qr,
             validation_end=planned.validation_end,
             earlier=earlier_letters(planned.earlier, lang),
+            time_barred=planned.time_barred,
         ),
         "sender": sender,
         "client": client,
