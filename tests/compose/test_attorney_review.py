@@ -96,6 +96,9 @@ def test_reviewed_by_is_kept_in_the_manifest_and_the_ledger(tmp_path: Path, writ
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     record_notices("EN-0001", "EN-0002", db=db)
     base = ["render", str(source), "--as-of", "2026-11-23", "--letter", "lawyer", "--db", db]
+    planned = run_cli(["plan", str(source), "--as-of", "2026-11-23", "--letter", "lawyer", "--db", db])
+    assert planned.returncode == 0, planned.stderr
+    assert "warning: render will refuse this batch: 2 attorney letters to US consumers" in planned.stderr
     refused = run_cli([*base, "-o", str(tmp_path / "refused")])
     assert refused.returncode == 1
     assert "2 attorney letters to US consumers in one batch" in refused.stderr

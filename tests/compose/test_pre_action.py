@@ -138,7 +138,9 @@ def test_a_letter_before_claim_without_an_element_is_refused(tmp_path: Path, cut
     render_html(_lbc(address=EDINBURGH), templates)  # no protocol, nothing required of it
 
 
-def test_manifest_and_print_file_count_the_annex_pages(tmp_path: Path, write_csv: CsvWriter) -> None:
+def test_manifest_print_file_and_mail_service_of_letters_before_claim(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
     gb = {"currency": "GBP", "country": "GB", "region": "", "city": "Manchester", "postal_code": "M19 2EQ"}
     rows = [
         EN_ROW | gb | {"account_id": "GB-0001", "address_line1": "27 Albert Road", "address_line2": ""},
@@ -149,13 +151,18 @@ def test_manifest_and_print_file_count_the_annex_pages(tmp_path: Path, write_csv
     out = tmp_path / "out"
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     args = ["render", str(write_csv(rows)), "-o", str(out), "--as-of", "2026-11-23", "--letter", "lawyer"]
-    result = run_cli([*args, "--db", db])
+    result = run_cli([*args, "--db", db, "--tracking-range", "ZV:12345600:GB"])
     assert result.returncode == 0, result.stderr
     letters = sorted(out.glob("0*_lawyer_GB-*.pdf"))
     counts = [len(PdfReader(p).pages) for p in letters]
     assert len(counts) == 2 and all(n >= 5 for n in counts)
     for path in letters:
-        assert "Financial Statement" in pdftotext(path)
+        text = pdftotext(path)
+        assert "Financial Statement" in text
+        # The mail mark names the Royal Mail service the policy sends a letter before claim by
+        # (decide/mail_policy.py: Special Delivery Guaranteed), never a generic "Registered Mail".
+        assert "Royal Mail Special Delivery Guaranteed No. ZV 123 456" in text
+        assert "Registered Mail" not in text and "Registered No." not in text
     (bag,) = (out / "archive").iterdir()
     manifest = json.loads((bag / "data" / "manifest.json").read_text(encoding="utf-8"))
     pages = sorted(

@@ -75,6 +75,8 @@ def plan(
     """Show which letter each account in FILE gets and why, the balance and the pay-by date (moved
     to a business day in the debtor's country, naming the calendar), or why it gets none."""
     from letters.batch.pipeline import make_plan
+    from letters.compose.attorney_review import applies as review_applies
+    from letters.compose.attorney_review import bulk_refusal
     from letters.compose.required.us_states import state_notice_warning
     from letters.decide.plan_text import amounts_text
     from letters.evidence.holds import active_holds
@@ -111,6 +113,10 @@ def plan(
         warning = state_notice_warning(planned)
         if warning:
             click.echo(f"warning: {planned.account.account_id}: {warning}", err=True)
+    # render refuses such a batch unless told who reviewed the accounts (compose/attorney_review.py)
+    refusal = bulk_refusal(sum(1 for p in result.letters if review_applies(p)), None, False)
+    if refusal:
+        click.echo(f"warning: render will refuse this batch: {refusal}", err=True)
     rules = load_policy(policy).limitation
     for row in _limitation_rows(accounts.accounts, result.as_of, db, policy):
         if row.days_left <= rules.warn_days:
