@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from letters.compose.pre_action import interest_terms, protocol_applies
+from letters.compose.pre_action import protocol_applies
 from letters.compose.render_html import Letter, letter_facts, render_html
 from letters.errors import RenderError
 from letters.intake.accounts import Address
@@ -110,12 +110,19 @@ def test_no_annex_where_the_protocol_does_not_apply(tmp_path: Path) -> None:
 
 
 def test_interest_that_continues_is_stated_with_its_rate(tmp_path: Path) -> None:
-    letter = _lbc(extra={"interest_continues": "yes", "interest_rate": "8"})
+    computed = _lbc(extra={"interest_rate": "8"})  # contract interest the letter computes and states
+    assert computed.planned.interest is not None
+    text, _ = _pdf(computed, tmp_path)
+    assert (
+        "Apart from the interest stated above, which continues to accrue at 8% a year until payment, no"
+        in text
+    )
+    letter = _lbc(extra={"interest_continues": "yes"})  # contract interest the letter does not compute
     text, _ = _pdf(letter, tmp_path)
-    assert "Interest continues to accrue on the unpaid balance at 8% a year under your agreement" in text
+    assert "Interest continues to accrue on the unpaid balance under your agreement until it is paid;" in text
     assert "No further interest" not in text
     with pytest.raises(RenderError, match="column interest_continues is 'maybe'; write yes or no"):
-        interest_terms(make_account("en", **GB, extra={"interest_continues": "maybe"}))
+        render_html(_lbc(extra={"interest_continues": "maybe"}), ROOT / "templates")
 
 
 @pytest.mark.parametrize(

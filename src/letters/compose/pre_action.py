@@ -7,14 +7,13 @@ Practice Direction on Pre-Action Conduct.  Where it applies, the letter states w
 and encloses Annex 1: the Information Sheet, the Reply Form and the Financial Statement
 (templates/en/_annex1.html), in the same PDF and print job.
 
-Whether interest or charges continue (§3.1(a)(ii)) is the account's data: an ``interest_continues``
-column (yes / no, default no) and, when yes, ``interest_rate`` (a yearly percentage).
+Whether interest or charges continue (§3.1(a)(ii)): the interest the letter computes and states
+(compose/amounts_view.py: ``keeps_running``), else the account's ``interest_continues`` column.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
+from letters.compose.amounts_view import AmountsView
 from letters.errors import RenderError
 from letters.intake.accounts import Account
 
@@ -38,33 +37,28 @@ def protocol_applies(account: Account) -> bool:
     return england_and_wales(account) and account.debtor_type == "person"
 
 
-def interest_terms(account: Account) -> tuple[bool, Decimal | None]:
-    """(whether interest continues to accrue, its yearly rate in percent or None), from the columns.
+def interest_terms(account: Account, amounts: AmountsView) -> tuple[bool, str]:
+    """(whether interest continues to accrue, its yearly rate as written or "").
 
-    A value other than yes / no, or a rate that is not a number, refuses the letter naming the column.
+    Interest the letter computes (decide/interest.py, shown in the amounts breakdown) runs on when
+    the breakdown says so; otherwise the account's ``interest_continues`` column (yes / no, default
+    no) says whether the contract adds interest the letter does not compute. Another value refuses
+    the letter, naming the column.
     """
+    if amounts.interest:
+        return amounts.keeps_running, amounts.rate
     raw = account.extra.get("interest_continues", "").strip().lower()
     if raw not in ("", "yes", "no", "y", "n", "true", "false"):
         raise RenderError(
             f"account {account.account_id}: column interest_continues is {raw!r}; write yes or no"
         )
-    continues = raw in ("yes", "y", "true")
-    rate_text = account.extra.get("interest_rate", "").strip().rstrip("%")
-    if not rate_text:
-        return continues, None
-    try:
-        rate = Decimal(rate_text)
-    except InvalidOperation:
-        raise RenderError(
-            f"account {account.account_id}: column interest_rate is {rate_text!r}, not a percentage"
-        ) from None
-    return continues, rate
+    return raw in ("yes", "y", "true"), ""
 
 
-def pre_action_context(account: Account) -> dict[str, object]:
+def pre_action_context(account: Account, amounts: AmountsView) -> dict[str, object]:
     """What templates/en/lawyer.html and _annex1.html need: ``pre_action``."""
     protocol = protocol_applies(account)
-    continues, rate = interest_terms(account) if protocol else (False, None)
+    continues, rate = interest_terms(account, amounts) if protocol else (False, "")
     return {
         "england_wales": england_and_wales(account),
         "protocol": protocol,

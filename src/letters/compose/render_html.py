@@ -221,13 +221,13 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         # The holds a draft was written despite (preview --override-hold): printed as a banner.
         "held_draft": "",
         "amounts": amounts_view(planned),
-        "pre_action": pre_action_context(account),
         "attorney_review": {
             "applies": review_applies(planned),
             "reviewed_by": letter.reviewed_by,
             "disclaimer": REVIEW_DISCLAIMER,
         },
     }
+    context["pre_action"] = pre_action_context(account, context["amounts"])
     filters = _filters(lang, account.currency, letter.era_dates, region)
     context.update(filters)
     # 貸金業法21条2項 items when the sender (or a lawyer's client) is a 貸金業者; {} otherwise.
