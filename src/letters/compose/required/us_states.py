@@ -238,11 +238,17 @@ def notice_texts(
 ) -> tuple[tuple[str, str], ...]:
     """(key, text) of each notice the letter carries, its placeholders filled from ``values``.
 
-    A placeholder whose value is blank refuses the letter, naming the notice and what is missing.
+    A blank owner or language-access sentence refuses the letter, naming the notice and what is
+    missing; a notice without its itemization date is left out (and so refused by check_required).
     """
     out: list[tuple[str, str]] = []
     for notice in notices_for(facts):
-        for name in ("owner", "itemization_date", "language_access"):
+        if "{itemization_date}" in notice.text and not values.get("itemization_date", "").strip():
+            # The validation notice's figures come with the kind's context (compose/validation_notice):
+            # without them there is no itemization to speak of, and check_required names the
+            # statement if the letter is rendered so.
+            continue
+        for name in ("owner", "language_access"):
             if "{" + name + "}" in notice.text and not values.get(name, "").strip():
                 raise RenderError(
                     f"letter {letter_id}: {notice.label} ({notice.source}) needs {_NEEDS[name]}"
