@@ -84,9 +84,9 @@ def test_untouched_ledger_verifies_and_has_a_head(ledger: Ledger) -> None:
     assert ledger.verify_chain() == []
     with ledger.engine.connect() as conn:
         seq, head = chain_head(conn)
-    # 5 begin markers (tracking, delivery events, references, holds, hold overrides: every Ledger
-    # chains all five whatever the process imported), 3 tracking numbers, 3 serials, 2 events
-    assert seq == 13 and len(head) == 64
+    # 6 begin markers (tracking, delivery events, references, holds, hold overrides, attorney reviews:
+    # every Ledger chains all six whatever the process imported), 3 tracking numbers, 3 serials, 2 events
+    assert seq == 14 and len(head) == 64
     ledger.close()
 
 
@@ -138,9 +138,9 @@ def test_edited_tracking_number_and_deleted_serial_are_named(ledger: Ledger) -> 
 
 
 def test_rewritten_chain_entry_is_named(ledger: Ledger) -> None:
-    sql(ledger, "UPDATE evidence_chain SET body = replace(body, '2026-11-04', '2026-11-03') WHERE seq = 12")
+    sql(ledger, "UPDATE evidence_chain SET body = replace(body, '2026-11-04', '2026-11-03') WHERE seq = 13")
     problems = ledger.verify_chain()
-    assert any("evidence chain entry #12 (delivery_events [1]): the entry was changed" in p for p in problems)
+    assert any("evidence chain entry #13 (delivery_events [1]): the entry was changed" in p for p in problems)
     ledger.close()
 
 
