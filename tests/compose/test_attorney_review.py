@@ -117,3 +117,20 @@ def test_reviewed_by_is_kept_in_the_manifest_and_the_ledger(tmp_path: Path, writ
         assert ledger.verify_chain() == []
     finally:
         ledger.close()
+
+
+def test_reviews_are_chained_in_the_ledger(db_url: str) -> None:
+    from sqlalchemy import text
+
+    ledger = Ledger(db_url)
+    try:
+        ledger.record_reviews({"L-1": "Daniel R. Whitfield", "L-2": "Ann Crane"})
+        ledger.record_reviews({"L-1": "Someone Else"})  # a re-run keeps the recorded reviewer
+        assert ledger.reviews(["L-1", "L-2", "L-3"]) == {"L-1": "Daniel R. Whitfield", "L-2": "Ann Crane"}
+        assert ledger.verify_chain() == []
+        with ledger.engine.begin() as conn:
+            conn.execute(text("UPDATE attorney_reviews SET attorney = 'Nobody' WHERE letter_id = 'L-2'"))
+        (problem,) = ledger.verify_chain()
+        assert "review by Ann Crane (L-2)" in problem and "Nobody" in problem
+    finally:
+        ledger.close()
