@@ -99,7 +99,10 @@ def test_csv_cells_that_would_run_as_formulas_are_text() -> None:
         make_account("zh", account_id=f"ZH-{i}", debtor_name=name, debtor_type="organisation")
         for i, name in enumerate(hostile)
     ]
-    accounts[0] = replace(accounts[0], address=replace(accounts[0].address, region="=1+2", city="=1+2"))
+    # A Chinese address starts with its 邮编 line; a foreign one (read in the destination's order)
+    # starts with the street, which the file controls.
+    hostile_address = Address("GB", "SW1A 1AA", "", "London", "", "=1+2 High Street", "")
+    accounts[0] = replace(accounts[0], address=hostile_address)
     options = Options(as_of=AS_OF, letter_kind="reminder")
     built, _ = build_letters(make_plan(accounts, options, Policy()), options, Policy())
     letters = [

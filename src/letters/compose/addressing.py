@@ -33,10 +33,12 @@ def address_lines(address: Address, lang: str, sender_country: str) -> list[str]
     elif address.country == "CN":
         # Municipalities (上海市, 北京市) are province and city at once: write the name once.
         city = "" if address.city == address.region else address.city
-        lines = [f"{address.region}{city}{address.district}{address.line1}"]
+        # The postcode comes first, as on a Chinese envelope (its boxes sit at the top left, above
+        # the address; China Post, 《信封》GB/T 1416 layout), then the address from province down.
+        lines = [f"邮编：{address.postal_code}" if lang == "zh" else f"Postcode {address.postal_code}"]
+        lines.append(f"{address.region}{city}{address.district}{address.line1}")
         if address.line2:
             lines.append(address.line2)
-        lines.append(f"邮编：{address.postal_code}" if lang == "zh" else f"Postcode {address.postal_code}")
     elif address.country == "US":
         lines = [address.line1] + ([address.line2] if address.line2 else [])
         lines.append(f"{address.city}, {address.region} {address.postal_code}")
@@ -81,10 +83,15 @@ def recipient_lines(account: Account, lang: str) -> list[str]:
 
 
 def salutation(account: Account, lang: str) -> str:
-    """The opening line: 张伟先生： / Dear Ms. Doe: — ja letters open with 拝啓 instead."""
+    """The opening line: 张伟先生： / 张伟： / Dear Ms. Doe: — ja letters open with 拝啓 instead.
+
+    zh: an organisation is addressed by its name (and the desk in ``attention``); a person gets
+    先生 / 女士 only when the data says which — guessing, or writing 先生/女士 with a slash, reads
+    as a form letter and offends half the readers; without it the bare name is the neutral form.
+    """
     if lang == "zh":
         if account.debtor_type == "organisation":
-            return f"{account.debtor_name}："
+            return f"{account.debtor_name}{account.attention}："
         return f"{account.debtor_name}{_zh_title(account)}："
     if lang == "en":
         us = account.address.country == "US"
@@ -98,7 +105,7 @@ def salutation(account: Account, lang: str) -> str:
 
 
 def _zh_title(account: Account) -> str:
-    return {"m": "先生", "f": "女士"}.get(account.gender, "先生/女士")
+    return {"m": "先生", "f": "女士"}.get(account.gender, "")
 
 
 def _en_title(account: Account) -> str:

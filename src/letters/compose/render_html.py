@@ -22,6 +22,7 @@ from letters.compose.ja_greeting import greeting
 from letters.compose.letterhead import Letterhead
 from letters.compose.locale import chinese_capital, format_date, format_money
 from letters.compose.moneylender import lender_rows
+from letters.compose.nobreak import nobreak, nobreak_numbers
 from letters.compose.pre_action import pre_action_context, protocol_applies
 from letters.compose.required.check import check_required
 from letters.compose.required.element import LetterFacts
@@ -148,7 +149,15 @@ def _filters(lang: str, currency: str, era: bool, region: str | None) -> dict[st
     def iso(value: dt.date) -> str:
         return value.isoformat()
 
-    return {"money": money, "yen": yen, "date": day, "capital": chinese_capital, "iso": iso}
+    return {
+        "money": money,
+        "yen": yen,
+        "date": day,
+        "capital": chinese_capital,
+        "iso": iso,
+        "nobreak": nobreak,
+        "nobreak_numbers": nobreak_numbers,
+    }
 
 
 def sender_view(letterhead: Letterhead, lang: str, currency: str) -> SenderView:
