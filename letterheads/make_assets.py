@@ -32,6 +32,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 HERE = Path(__file__).resolve().parent
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+CJK_SANS_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 SUPERSAMPLE = 4
 SEAL_RED = (200, 16, 46)  # vermilion seal paste
@@ -58,6 +59,19 @@ def cjk_face(region: str) -> int:
     finally:
         collection.close()
     raise SystemExit(f"{CJK_FONT} has no {wanted} face; install fonts-noto-cjk")
+
+
+def cjk_sans_face(region: str) -> int:
+    """The index in the Noto Sans CJK collection of the face for ``region`` (for handwriting)."""
+    wanted = f"Noto Sans CJK {region}"
+    collection = TTCollection(str(CJK_SANS_FONT))
+    try:
+        for index, face in enumerate(collection.fonts):
+            if face["name"].getDebugName(1) == wanted:
+                return index
+    finally:
+        collection.close()
+    raise SystemExit(f"{CJK_SANS_FONT} has no {wanted} face; install fonts-noto-cjk")
 
 
 def glyph(char: str, font: ImageFont.FreeTypeFont) -> Image.Image:
@@ -454,6 +468,46 @@ def signature_daniel_whitfield() -> Image.Image:
     )
 
 
+def signature_wang_liming() -> Image.Image:
+    """王立明 signed quickly with a pen: the characters written close together, leaning right, each
+    one a little higher than the last, the strokes loosened by a wave and thinned at the edges."""
+    font = ImageFont.truetype(str(CJK_SANS_FONT), 150 * SUPERSAMPLE, index=cjk_sans_face("SC"))
+    width, height = 600 * SUPERSAMPLE, 200 * SUPERSAMPLE
+    mask = Image.new("L", (width, height), 0)
+    x = 70 * SUPERSAMPLE
+    for index, char in enumerate("王立明"):
+        ink = glyph(char, font)
+        # squeezed sideways, as a hurried hand writes: 72 % of the width, the last character widest
+        scaled = ink.resize((round(ink.width * (0.66 + 0.06 * index)), round(ink.height * 0.92)))
+        top = round((40 - 14 * index) * SUPERSAMPLE)
+        piece = Image.new("L", mask.size, 0)
+        piece.paste(scaled, (x, top))
+        mask = ImageChops.lighter(mask, piece)
+        x += scaled.width - 16 * SUPERSAMPLE  # each character runs into the next
+    # lean right (a shear), then a gentle wave so no stroke is ruler-straight
+    mask = mask.transform(mask.size, Image.Transform.AFFINE, (1, 0.32, -30 * SUPERSAMPLE, 0, 1, 0))
+    rng = random.Random(13)  # noqa: S311  (a fixed-seed pen wobble, not a secret)
+    phase = rng.uniform(0, math.tau)
+    waved = Image.new("L", mask.size, 0)
+    for row in range(0, mask.height, SUPERSAMPLE):
+        dx = round(3 * SUPERSAMPLE * math.sin(phase + row / (23 * SUPERSAMPLE)))
+        waved.paste(mask.crop((0, row, mask.width, row + SUPERSAMPLE)), (dx, row))
+    # a pen line is thinner than a printed Sans stroke: erode a little, then soften the edge
+    waved = waved.filter(ImageFilter.MinFilter(7)).filter(ImageFilter.GaussianBlur(SUPERSAMPLE / 2))
+    flourish_pen = ImageDraw.Draw(waved)
+    flourish_pen.line(
+        [(p[0] * SUPERSAMPLE, p[1] * SUPERSAMPLE) for p in catmull_rom(
+            [(150, 178), (300, 186), (430, 176), (520, 150)], per_segment=30)],
+        fill=255,
+        width=3 * SUPERSAMPLE,
+        joint="curve",
+    )
+    alpha = waved.resize((600, 200), Image.Resampling.LANCZOS)
+    ink_layer = Image.new("RGBA", (600, 200), (*SIGNATURE_BLUE, 0))
+    ink_layer.putalpha(alpha)
+    return ink_layer
+
+
 # --------------------------------------------------------------------------------------------------
 # Logos (SVG 1.1, 60 x 60, solid fills, no text, nothing external)
 
@@ -629,6 +683,12 @@ SEALS: dict[str, Callable[[], Image.Image]] = {
     "whitfield-law-london": signature_daniel_whitfield,
 }
 
+# Handwritten signatures of the lawyers who sign letters on a firm's letterhead (``signature`` in
+# letterhead.toml), beside the firm's seal: a 律师函 is signed by the lawyer in charge.
+SIGNATURES: dict[str, Callable[[], Image.Image]] = {
+    "mingli-law": signature_wang_liming,
+}
+
 DPI = 240  # 260 px ≈ 27 mm, 420 px ≈ 45 mm: still above 300 dpi at the printed sizes (21 / 38 mm)
 
 
@@ -656,6 +716,9 @@ def main() -> None:
     for name, make_seal in SEALS.items():
         compact_for_print(make_seal()).save(HERE / name / "seal.png", dpi=(DPI, DPI), optimize=True)
         print(f"{name}: logo.svg, seal.png")
+    for name, make_signature in SIGNATURES.items():
+        compact_for_print(make_signature()).save(HERE / name / "signature.png", dpi=(DPI, DPI), optimize=True)
+        print(f"{name}: signature.png")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ SealKind = Literal["kakuin", "gongzhang", "signature"]
 
 _LANG_KEYS = frozenset(
     {"name", "address", "registration", "signatory", "department", "contact", "reference_prefix"}
-    | {"contact_name", "hours", "language_access"}
+    | {"contact_name", "hours", "language_access", "licence"}
 )
 _TOP_KEYS = frozenset(
-    {"kind", "country", "paper", "logo", "seal", "seal_kind", "phone", "fax", "email", "website"}
+    {"kind", "country", "paper", "logo", "seal", "seal_kind", "signature", "phone", "fax", "email", "website"}
     | {"ja", "zh", "en", "bank", "debt_collector", "moneylender", "nyc_licensed"}
 )
 
@@ -45,6 +45,7 @@ class LetterheadText:
     # The language access services the sender offers, in a sentence (NYC DCWP rules; see
     # compose/required/us_states.py); required when the letterhead is NYC-licensed.
     language_access: str = ""
+    licence: str = ""  # the signing lawyer's practising certificate number (律师执业证号); may be empty
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Letterhead:
     # Licensed by New York City's Department of Consumer and Worker Protection as a debt collection
     # agency: its letters to New York consumers carry the DCWP language-access statement.
     nyc_licensed: bool = False
+    # The signing lawyer's handwritten signature (a 律师函 is signed by the lawyer in charge, beside
+    # the firm's seal); None when the letterhead has none.
+    signature: Path | None = None
 
     def text(self, lang: str) -> LetterheadText:
         try:
@@ -174,6 +178,7 @@ def load_letterhead(folder: Path) -> Letterhead:
         debt_collector=collector,
         moneylender=lender,
         nyc_licensed=nyc,
+        signature=asset("signature") if "signature" in data else None,
     )
 
 
@@ -202,6 +207,7 @@ def _text_block(config: Path, lang: str, block: Any) -> LetterheadText:
         contact_name=str(block.get("contact_name", "")),
         hours=str(block.get("hours", "")),
         language_access=str(block.get("language_access", "")),
+        licence=str(block.get("licence", "")),
     )
 
 

@@ -53,6 +53,8 @@ class SenderView:
     logo: str  # file:// URL inside the letterhead folder (the URL fetcher allows only those)
     seal: str
     seal_kind: str
+    signature: str  # file:// URL of the signing lawyer's signature image, or empty
+    licence: str  # the signing lawyer's practising certificate number, or empty
     country: str
     bank: str  # payment instructions for the account's currency
     hours: str = ""  # when ``phone`` is answered (the US validation notice's contact sentence)
@@ -178,6 +180,8 @@ def sender_view(letterhead: Letterhead, lang: str, currency: str) -> SenderView:
         logo=letterhead.logo.as_uri(),
         seal=letterhead.seal.as_uri(),
         seal_kind=letterhead.seal_kind,
+        signature=letterhead.signature.as_uri() if letterhead.signature else "",
+        licence=text.licence,
         country=letterhead.country,
         # A law firm need not list an account: the debtor pays the creditor (payee_bank).
         bank=letterhead.bank.get(currency, {}).get(lang, ""),

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from urllib.parse import unquote_to_bytes, urlparse
 from letters.errors import RenderError, SetupError
 from letters.pdf.compact_fonts import MIN_EMPTY_SLOTS, compact_fonts
 from letters.pdf.fonts import check_glyphs
+from letters.pdf.seam_seal import PageGeometry, page_geometry, seam_seal_url, seam_strips
 from letters.pdf.weasy import load
 from letters.pdf.windows import check_window
 
@@ -274,21 +276,48 @@ class PdfWriter:
     ) -> PdfResult:
         """A letter's HTML → PDF bytes; a missing glyph, refused fetch or WeasyPrint warning fails it."""
         name = f"letter {letter_id}"
-        return self.write_document(
-            html,
-            self.letter_stylesheets(lang, envelope),
-            extra=self.font_sheet(lang),
-            lang=lang,
-            name=name,
+
+        margins: list[PageGeometry] = []
+
+        def check(rendered: Any) -> None:
             # Measured on the laid-out page, not estimated: the address must show in the window.
-            check=lambda rendered: check_window(rendered.pages[0], envelope, name),
-            fields=fields,
-            strict=strict,
-            pdfa=pdfa,
-            attachment=attachment,
-            created=created,
-            draft=draft,
-        )
+            check_window(rendered.pages[0], envelope, name)
+            margins[:] = page_geometry(rendered)
+
+        def render(source: str, extra: list[Any]) -> PdfResult:
+            return self.write_document(
+                source,
+                self.letter_stylesheets(lang, envelope),
+                extra=[*self.font_sheet(lang), *extra],
+                lang=lang,
+                name=name,
+                check=check,
+                fields=fields,
+                strict=strict,
+                pdfa=pdfa,
+                attachment=attachment,
+                created=created,
+                draft=draft,
+            )
+
+        result = render(html, [])
+        seal_url = seam_seal_url(html)
+        if seal_url is None or result.pages < 2:
+            return result
+        # The 骑缝章 needs the page count, known only after layout: a second pass draws its strips in
+        # the pages' margins, which take no room in the text, so the pages break as in the first.
+        with _fetch_errors(f"{name}: 骑缝章"):
+            seal_png = self.fetcher.fetch(seal_url).read()
+        css, strips = seam_strips(seal_png, list(margins), name=name)
+        sheet = self._weasyprint.CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
+        # Running elements are shown from the page they occur on: they go first in the body.
+        body = re.search(r"<body[^>]*>", html)
+        if body is None:
+            raise RenderError(f"{name}: no <body> to put the 骑缝章 in")
+        sealed = render(html[: body.end()] + strips + html[body.end() :], [sheet])
+        if sealed.pages != result.pages:
+            raise RenderError(f"{name}: the 骑缝章 changed the page count ({result.pages} → {sealed.pages})")
+        return sealed
 
     def write_document(
         self,

@@ -26,6 +26,7 @@ class _Markers(HTMLParser):
         key = dict(attrs).get("data-required")
         if key:
             self.text.setdefault(key, [])
+            self._image(tag, key, attrs)
         if tag not in _VOID:
             self.stack.append(key or None)
 
@@ -33,6 +34,12 @@ class _Markers(HTMLParser):
         key = dict(attrs).get("data-required")
         if key:
             self.text.setdefault(key, [])
+            self._image(tag, key, attrs)
+
+    def _image(self, tag: str, key: str, attrs: list[tuple[str, str | None]]) -> None:
+        # A marked image (a lawyer's signature) is the element when it has a source to draw.
+        if tag == "img" and (dict(attrs).get("src") or "").strip():
+            self.text[key].append("[image]")
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in _VOID and self.stack:
