@@ -135,6 +135,8 @@ def test_the_rules_apply_to_lawyers_letters_to_china_only() -> None:
 def test_a_marked_image_counts_when_it_has_a_source() -> None:
     from letters.compose.required import present_keys
 
-    assert present_keys('<div><img data-required="sig" src="file:///x/signature.png" alt=""></div>') == {"sig"}
+    assert present_keys('<div><img data-required="sig" src="file:///x/signature.png" alt=""></div>') == {
+        "sig"
+    }
     assert present_keys('<img data-required="sig" src=" " alt="">') == frozenset()
     assert present_keys('<img data-required="sig" alt="王立明">') == frozenset()  # alt text is no signature
