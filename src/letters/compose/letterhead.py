@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -182,6 +183,22 @@ def load_letterhead(folder: Path) -> Letterhead:
     )
 
 
+# A department named at the start of a contact line: 客户服务部 联系人：… / 債権管理部 担当：… /
+# Customer Service: …  A letter must name one department (the letterhead's) wherever it names one.
+_UNIT = {
+    "zh": re.compile(r"^(\S+?(?:部|中心|科|处|室))(?=[\s：:])"),
+    "ja": re.compile(r"^(\S+?(?:部|課|室|センター|グループ))(?=[\s：:　])"),
+    "en": re.compile(r"^([A-Z][\w’' ]*?(?:Department|Dept\.?|Team|Unit|Desk|Group|Services?))(?=[\s:,])"),
+}
+
+
+def contact_department(lang: str, contact: str) -> str:
+    """The department a contact line names at its start, or ""."""
+    pattern = _UNIT.get(lang)
+    found = pattern.match(contact.strip()) if pattern else None
+    return found.group(1) if found else ""
+
+
 def _text_block(config: Path, lang: str, block: Any) -> LetterheadText:
     if not isinstance(block, dict):
         raise ConfigError(f"{config}: [{lang}] must be a table")
@@ -196,6 +213,15 @@ def _text_block(config: Path, lang: str, block: Any) -> LetterheadText:
         address = [address]
     if not isinstance(address, list) or not all(isinstance(line, str) for line in address):
         raise ConfigError(f"{config}: [{lang}] address must be a list of lines")
+    department = str(block.get("department", ""))
+    named = contact_department(lang, str(block.get("contact", "")))
+    if named and named != department:
+        # The letterhead says one department and the contact line another: the debtor would not
+        # know whom to call, and the letter reads as assembled from parts.
+        raise ConfigError(
+            f"{config}: [{lang}] contact names the department {named!r} but the letterhead's "
+            f"department is {department or '(none)'!r}; use the same name in both"
+        )
     return LetterheadText(
         name=str(block["name"]),
         address=tuple(address),
