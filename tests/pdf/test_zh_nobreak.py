@@ -55,6 +55,9 @@ def test_capital_amount_and_account_number_stay_on_one_line_wherever_the_line_en
 
 def test_reference_contract_and_phone_numbers_are_marked_whole() -> None:
     html = render_html(letter_for("zh", "lawyer"), ROOT / "templates").html
-    assert '<div class="reference"><span class="nobreak">（2026）沪明理律函字第' in html
+    assert (
+        '<div class="reference" data-required="cn.lawyer.reference"><span class="nobreak">（2026）沪明理律函字第'
+        in html
+    )
     assert '合同编号：<span class="nobreak">HX-2025-0456</span>' in html
     assert '<span class="nobreak">021-5555-0266</span>' in html
