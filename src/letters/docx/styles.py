@@ -31,6 +31,7 @@ class Rule:
     first: float | None = None  # first-line indent, em
     keep: bool | None = None  # break-inside: avoid
     keep_next: bool | None = None
+    keep_prev: bool | None = None  # break-before: avoid — the paragraph before keeps with this block
     page_break: bool | None = None
     box: bool | None = None  # bordered box (pay-box): a one-cell table
     rule_below: bool | None = None  # thin line under the block (letterhead-short)
@@ -85,7 +86,7 @@ CLASS_RULES: dict[str, Rule] = {
     "no-indent": Rule(first=0),
     "particulars": Rule(left=6, before=2, after=3),
     "items": Rule(before=2, after=3, keep=True),
-    "pay-box": Rule(box=True, size=9.5, before=3, after=3, keep=True),
+    "pay-box": Rule(box=True, size=9.5, before=3, after=3, keep=True, keep_prev=True),
     "signature": Rule(align="right", right=16, before=2, keep=True, min_height=17),
     "sig-name": Rule(size=11),
     "page-break": Rule(page_break=True),
