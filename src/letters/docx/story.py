@@ -124,8 +124,9 @@ class Story:
                 cells.reverse()
             out.append(Table("aside", [cells], width, aside=spec, indent=indent))
         self.settle(out[start:], rule)
-        if rule.keep_prev and start > 0 and isinstance(out[start - 1], Para):
-            out[start - 1].keep_next = True  # as letter.css .pay-box { break-before: avoid }
+        before = out[start - 1] if rule.keep_prev and start > 0 else None
+        if isinstance(before, Para):
+            before.keep_next = True  # as letter.css .pay-box { break-before: avoid }
         if rule.min_height:
             self.fill_to(out, start, rule.min_height)
         if floats:
