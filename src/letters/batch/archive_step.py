@@ -18,11 +18,10 @@ from letters.decide.policy import Policy
 from letters.evidence.archive import (
     MANIFEST_SCHEMA,
     ArchivedFile,
-    now_utc,
     sha256_file,
     tool_versions,
-    write_archive,
 )
+from letters.evidence.bag_stream import BagBuilder
 from letters.faults import crash_point
 from letters.files import part_writer, process_alive
 from letters.intake.accounts import AccountSet
@@ -49,53 +48,62 @@ def batch_id_for(as_of: date, written: Sequence[WrittenLetter]) -> str:
     return f"{as_of:%Y%m%d}-{digest[:12]}"
 
 
-def archive_batch(
-    result: BatchResult, options: Options, source: AccountSet | None, policy: Policy, ledger: Ledger
+def open_bag(options: Options) -> BagBuilder:
+    """The batch's bag, filled as letters finish (see evidence/bag_stream)."""
+    return BagBuilder(options.archive_dir or (options.outdir / "archive"))
+
+
+def archive_letter(
+    bag: BagBuilder, item: WrittenLetter, document: bytes, options: Options, created: str
 ) -> None:
-    """Manifest + BagIt bag for the batch, then one ledger transaction for the batch and its letters."""
+    """A finished letter into the bag: its files, its merged data and its manifest entry."""
+    target = f"letters/{item.path.name}"
+    files = [ArchivedFile(item.path, target)]
+    files.extend(ArchivedFile(extra, f"letters/{extra.name}") for extra in item.extra_files)
+    letter = item.letter
+    identity = template_identity(options.templates, letter.planned.lang, letter.planned.kind)
+    entry = {
+        "letter_id": letter.id,
+        "sequence": letter.sequence,
+        "account_id": letter.account.account_id,
+        "kind": letter.planned.kind,
+        "lang": letter.planned.lang,
+        "letter_date": letter.planned.letter_date.isoformat(),
+        "template": {"name": identity.name, "files": [list(f) for f in identity.files]},
+        "letterheads": [letterhead_identity(letter.sender)]
+        + ([letterhead_identity(letter.client)] if letter.client else []),
+        "data_sha256": item.data_sha256,
+        "files": [{"path": target, "sha256": item.sha256, "size": item.size, "pages": item.pages}]
+        + [
+            {"path": f"letters/{extra.name}", "sha256": sha256_file(extra), "size": extra.stat().st_size}
+            for extra in item.extra_files
+        ],
+        **({"reviewed_by": letter.reviewed_by} if letter.reviewed_by else {}),
+        "tracking_number": compact_number(letter.tracking_number),
+        "qr_payload": item.qr_payload,
+        "created": created,
+    }
+    bag.add_letter(letter.sequence, files, (letter.id, document), entry)
+
+
+def archive_batch(
+    result: BatchResult,
+    options: Options,
+    source: AccountSet | None,
+    policy: Policy,
+    ledger: Ledger,
+    bag: BagBuilder,
+    created: str,
+) -> None:
+    """The bag finished (print files, mailing lists, manifest.json, BagIt files), then one ledger
+    transaction for the batch and its letters. The letters are in the bag already (archive_letter)."""
     as_of = result.plan.as_of
     batch_id = batch_id_for(as_of, result.written)
-    created = now_utc().isoformat()
     operator = options.operator or os.environ.get("LETTERS_OPERATOR") or os.environ.get("USER") or "unknown"
-    files: list[ArchivedFile] = []
-    entries: list[dict[str, Any]] = []
-    for item in result.written:
-        target = f"letters/{item.path.name}"
-        files.append(ArchivedFile(item.path, target))
-        files.extend(ArchivedFile(extra, f"letters/{extra.name}") for extra in item.extra_files)
-        letter = item.letter
-        identity = template_identity(options.templates, letter.planned.lang, letter.planned.kind)
-        entries.append(
-            {
-                "letter_id": letter.id,
-                "sequence": letter.sequence,
-                "account_id": letter.account.account_id,
-                "kind": letter.planned.kind,
-                "lang": letter.planned.lang,
-                "letter_date": letter.planned.letter_date.isoformat(),
-                "template": {"name": identity.name, "files": [list(f) for f in identity.files]},
-                "letterheads": [letterhead_identity(letter.sender)]
-                + ([letterhead_identity(letter.client)] if letter.client else []),
-                "data_sha256": item.data_sha256,
-                "files": [{"path": target, "sha256": item.sha256, "size": item.size, "pages": item.pages}]
-                + [
-                    {
-                        "path": f"letters/{extra.name}",
-                        "sha256": sha256_file(extra),
-                        "size": extra.stat().st_size,
-                    }
-                    for extra in item.extra_files
-                ],
-                **({"reviewed_by": letter.reviewed_by} if letter.reviewed_by else {}),
-                "tracking_number": compact_number(letter.tracking_number),
-                "qr_payload": item.qr_payload,
-                "created": created,
-            }
-        )
     batch_files: list[dict[str, Any]] = []
     for path in [*result.print_files, *result.mailing_lists]:
         target = f"batch/{path.name}"
-        files.append(ArchivedFile(path, target))
+        bag.add_file(ArchivedFile(path, target))
         batch_files.append({"path": target, "sha256": sha256_file(path), "size": path.stat().st_size})
     manifest: dict[str, Any] = {
         "schema": MANIFEST_SCHEMA,
@@ -120,7 +128,6 @@ def archive_batch(
             },
             "pdfa": options.pdfa,
         },
-        "letters": entries,
         "batch_files": batch_files,
     }
     bag_info = {
@@ -132,9 +139,7 @@ def archive_batch(
         "Bagging-Date": created[:10],
         "Contact-Name": operator,
     }
-    documents = {w.letter.id: w.document for w in result.written}
-    archive_root = options.archive_dir or (options.outdir / "archive")
-    result.archive = write_archive(archive_root, batch_id, manifest, files, documents, bag_info)
+    result.archive = bag.finish(batch_id, manifest, bag_info)
     crash_point("archived")
     manifest_sha = sha256_file(result.archive / "data" / "manifest.json")
     from letters.evidence.ledger import LetterRecord

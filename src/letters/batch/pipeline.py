@@ -7,18 +7,21 @@ archive_step (evidence archive and ledger record); results holds what a batch re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 
-from letters.batch.archive_step import archive_batch, batch_id_for, remove_leftovers
+from letters.batch.archive_step import archive_batch, archive_letter, batch_id_for, open_bag, remove_leftovers
 from letters.batch.compose_step import add_kind_context, build_letters, make_plan
 from letters.batch.options import Options
 from letters.batch.print_file import write_combined
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
-from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, as_of_date
+from letters.batch.results import BatchResult, FailedLetter, OnWritten, Progress, WrittenLetter, as_of_date
 from letters.batch.sign_step import check_signing
 from letters.batch.workers import WorkerPool
 from letters.decide.policy import load_policy
 from letters.errors import OutputError
+from letters.evidence.archive import now_utc
+from letters.evidence.bag_stream import BagBuilder
 from letters.faults import crash_point
 from letters.files import private_dir
 from letters.intake.accounts import Account, AccountSet
@@ -79,6 +82,7 @@ def _run(
         options.db, draft=not options.archive and options.tracking is None, new_ledger=options.new_ledger
     )
     run: Run | None = None
+    stack = contextlib.ExitStack()
     try:
         history = ledger.last_letters(a.account_id for a in records)
         holds = load_holds(ledger, records, options, as_of_date(options))
@@ -105,7 +109,15 @@ def _run(
         letters = add_kind_context(letters, options, result)
         outdir = private_dir(options.outdir)
         remove_leftovers(outdir)
-        render_letters(letters, options, outdir, result, progress, workers, policy.signing)
+        if options.archive:  # a real batch, not a preview: each letter goes into the bag as it is written
+            created = now_utc().isoformat()
+            bag = stack.enter_context(_building(open_bag(options)))
+            on_written: OnWritten | None = lambda item, document: archive_letter(  # noqa: E731
+                bag, item, document, options, created
+            )
+        else:
+            on_written = None
+        render_letters(letters, options, outdir, result, progress, workers, policy.signing, on_written)
         mailed = [item.letter for item in result.written if item.letter.tracking_number]
         if mailed:
             pages = {item.letter.id: item.pages for item in result.written}
@@ -128,9 +140,20 @@ def _run(
             result.print_files, result.print_pages = write_combined(printable, outdir, batch_id)
             crash_point("combined")
         if options.archive:
-            archive_batch(result, options, source, policy, ledger)
+            archive_batch(result, options, source, policy, ledger, bag, created)
     finally:
+        stack.close()
         if run is not None:
             run.release()
         ledger.close()
     return result
+
+
+@contextlib.contextmanager
+def _building(bag: BagBuilder) -> Iterator[BagBuilder]:
+    """The bag, removed unless the batch finished it (an error, no letter written)."""
+    try:
+        yield bag
+    finally:
+        if bag.building.exists():
+            bag.discard()

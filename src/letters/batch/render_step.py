@@ -13,14 +13,21 @@ from typing import TYPE_CHECKING
 
 from letters.batch.compose_step import file_names, letter_fields
 from letters.batch.options import Options
-from letters.batch.results import BatchResult, FailedLetter, Progress, WrittenLetter, failure_message
+from letters.batch.results import (
+    BatchResult,
+    FailedLetter,
+    OnWritten,
+    Progress,
+    WrittenLetter,
+    failure_message,
+)
 from letters.batch.sign_step import sign_letter
 from letters.batch.time_limit import time_limit
 from letters.batch.workers import CHUNK, DIED, WorkerPool
 from letters.compose.qr import qr_data_url, verification_payload
 from letters.compose.render_html import Letter, envelope_for, render_html
 from letters.decide.signing_policy import SigningPolicy
-from letters.errors import LettersError, OutputError
+from letters.errors import LettersError, OutputError, RenderError
 from letters.evidence.archive import letter_document, now_utc
 from letters.faults import crash_point
 from letters.files import atomic_write, inside
@@ -35,7 +42,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class _Job:
-    """One letter ready for a worker: everything but the PDF."""
+    """One letter ready for a worker: everything but the PDF.
+
+    As the batch process holds it (for every letter of the batch), without the merged data and the
+    QR code (~10 KB a letter together): the worker makes them again, the same, when it renders.
+    """
 
     letter: Letter
     name: str
@@ -53,6 +64,7 @@ class _Done:
     size: int
     error: str
     extra_files: tuple[Path, ...] = ()
+    document: bytes = b""  # the letter's canonical merged data, for the archive
 
 
 def _prepare(letter: Letter, options: Options, name: str) -> _Job:
@@ -82,11 +94,13 @@ def render_letters(
     progress: Progress | None,
     workers: WorkerPool,
     signing: SigningPolicy | None = None,
+    on_written: OnWritten | None = None,
 ) -> None:
     """Render and write each letter — in worker processes for a batch — failing letters one by one.
 
     Two rounds through the same workers: first each letter's HTML and QR code (the batch's
-    characters come from them), then, with the batch's font subsets made, the PDFs.
+    characters come from them), then, with the batch's font subsets made, the PDFs. ``on_written``
+    hears each letter as it is written, with its merged data.
     """
     names = file_names(letters, options.name_pattern)
     context = _RenderContext(options, outdir, now_utc(), signing if options.sign_with else None)
@@ -98,9 +112,9 @@ def render_letters(
     for index, (chunk, chars) in workers.run(_prepare_chunk, (context,), items, _prepare_died):
         for offset, item in enumerate(chunk):
             if isinstance(item, _Job):
-                # This process's own letter with the worker's QR code: the worker's copy (its own
-                # letterhead and plan objects, ~5 KB a letter) would be held to the end of the batch.
-                item = replace(item, letter=replace(own[item.letter.id], qr=item.letter.qr))
+                # This process's own letter: the worker's copy (its own letterhead and plan
+                # objects, ~5 KB a letter) would be held to the end of the batch.
+                item = replace(item, letter=own[item.letter.id])
             prepared.append((index + offset, item))
         for lang, found in chars.items():
             charsets.setdefault(lang, set()).update(found)
@@ -122,19 +136,19 @@ def render_letters(
                         FailedLetter(job.letter.id, job.letter.account.account_id, finished.error)
                     )
                 else:
-                    result.written.append(
-                        WrittenLetter(
-                            job.letter,
-                            finished.path,
-                            finished.pages,
-                            finished.sha256,
-                            finished.size,
-                            job.data_sha256,
-                            job.payload,
-                            job.document,
-                            finished.extra_files,
-                        )
+                    written = WrittenLetter(
+                        job.letter,
+                        finished.path,
+                        finished.pages,
+                        finished.sha256,
+                        finished.size,
+                        job.data_sha256,
+                        job.payload,
+                        finished.extra_files,
                     )
+                    if on_written is not None:
+                        on_written(written, finished.document)
+                    result.written.append(written)
                 if progress is not None:
                     progress(done, len(jobs))
         finally:
@@ -263,7 +277,8 @@ def _prepare_chunk(
             if options.batch_fonts and job.letter.planned.lang in BATCH_LANGUAGES:
                 html = _letter_html(job.letter, options)
                 charsets.setdefault(job.letter.planned.lang, set()).update(visible_text(html))
-            done.append(job)
+            # Only the digests go back; _render_one makes the data and QR code again (see _Job).
+            done.append(replace(job, letter=letter, document=b""))
         except LettersError as exc:
             done.append(FailedLetter(letter.id, letter.account.account_id, failure_message(letter, exc)))
     return done, charsets
@@ -288,6 +303,8 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
     writer = writers.pdf
     crash_point(f"render:{letter.account.account_id}")
     try:
+        job = _full_job(job, options)
+        letter = job.letter
         # A letter that hangs WeasyPrint (a pathological input) fails alone, named; the batch goes on.
         with time_limit(options.letter_timeout, f"letter {letter.id}"):
             if letter.naiyo is not None:
@@ -316,11 +333,26 @@ def _render_one(context: _RenderContext, writers: _Writers, job: _Job) -> _Done:
         path = inside(context.outdir, job.name)
         data = sign_letter(pdf.data, letter, context.options, context.signing)
         atomic_write(path, data)
-        return _Done(letter.id, path, pdf.pages, hashlib.sha256(data).hexdigest(), len(data), "", extra)
+        digest = hashlib.sha256(data).hexdigest()
+        return _Done(letter.id, path, pdf.pages, digest, len(data), "", extra, job.document)
     except OutputError:
         raise  # a full disk fails every letter after this one too: the batch stops
     except LettersError as exc:
         return _Done(letter.id, None, 0, "", 0, failure_message(letter, exc))
+
+
+def _full_job(job: _Job, options: Options) -> _Job:
+    """The job as the first round made it, with its merged data and QR code made again here; data
+    that comes out different (it must not: the same letter, the same templates) fails the letter."""
+    if job.document:
+        return job
+    full = _prepare(job.letter, options, job.name)
+    if full.data_sha256 != job.data_sha256:
+        raise RenderError(
+            f"letter {job.letter.id}: its merged data changed between the batch's two rounds "
+            "(templates or letterheads edited while the batch ran?)"
+        )
+    return full
 
 
 def _render_naiyo(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Done:
@@ -349,4 +381,5 @@ def _render_naiyo(context: _RenderContext, writer: PdfWriter, job: _Job) -> _Don
         docx_path = inside(context.outdir, job.name.removesuffix(".pdf") + "_e-naiyo.docx")
         atomic_write(docx_path, write_naiyo_docx(letter, letter.naiyo))
         extra = (docx_path,)
-    return _Done(letter.id, path, pdf.pages, hashlib.sha256(pdf.data).hexdigest(), len(pdf.data), "", extra)
+    digest = hashlib.sha256(pdf.data).hexdigest()
+    return _Done(letter.id, path, pdf.pages, digest, len(pdf.data), "", extra, job.document)

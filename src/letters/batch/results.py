@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from letters.evidence.ledger import BatchRecord
 
 Progress = Callable[[int, int], None]
+# Hears each letter as it is written, with its canonical merged data (which is not kept): the
+# batch's bag takes both then, so the batch process holds neither to the end (issue #22).
+OnWritten = Callable[["WrittenLetter", bytes], None]
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,6 @@ class WrittenLetter:
     size: int
     data_sha256: str  # of the letter's canonical merged data (what the QR code vouches for)
     qr_payload: str
-    document: bytes  # the canonical merged data itself (archived as letter-data/<id>.json)
     extra_files: tuple[Path, ...] = ()  # other outputs of the same letter (DOCX, e内容証明 DOCX)
 
 

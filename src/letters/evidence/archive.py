@@ -1,4 +1,5 @@
-"""A finished batch → a BagIt bag (letters, print file, mailing lists, merged data, manifest); verify one."""
+"""What a batch's bag holds (manifest, merged data, versions) and its verification; the bag is built
+while the batch renders by evidence/bag_stream."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +19,6 @@ from letters.compose.canonical import canonical_json, letter_data
 from letters.decide.business_days import library_versions
 from letters.errors import LettersError
 from letters.evidence.clock import now_utc as now_utc
-from letters.faults import crash_point
-from letters.files import atomic_write, atomic_write_with, private_dir
 
 MANIFEST_SCHEMA = "letters.manifest/1"
 
@@ -90,53 +88,6 @@ def sha256_file(path: Path) -> str:
 class ArchivedFile:
     source: Path
     target: str  # path inside the bag's data/ folder
-
-
-def write_archive(
-    root: Path,
-    batch_id: str,
-    manifest: dict[str, Any],
-    files: Sequence[ArchivedFile],
-    letter_documents: dict[str, bytes],
-    bag_info: dict[str, str],
-) -> Path:
-    """Build the bag beside its final place and rename it in, so no half-built bag is ever visible."""
-    import bagit
-
-    private_dir(root)
-    for stale in root.glob(f".{batch_id}.*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed while bagging
-    final = root / batch_id
-    building = root / f".{batch_id}.building-{os.getpid()}"
-    if building.exists():
-        shutil.rmtree(building)
-    private_dir(building)
-    try:
-        for item in files:
-            target = building / item.target
-            private_dir(target.parent)
-            shutil.copyfile(item.source, target)
-            target.chmod(0o600)
-        private_dir(building / "letter-data")
-        for letter_id, document in letter_documents.items():
-            atomic_write(building / "letter-data" / f"{letter_id}.json", document)
-        atomic_write_with(building / "manifest.json", lambda handle: write_manifest(manifest, handle))
-        bagit.make_bag(str(building), bag_info=bag_info, checksums=["sha256"])
-        crash_point("bagged")
-        for path in building.rglob("*"):
-            path.chmod(0o700 if path.is_dir() else 0o600)
-        if final.exists():
-            # A re-run of the same batch replaces its earlier bag whole, never file by file.
-            old = root / f".{batch_id}.replaced-{os.getpid()}"
-            final.rename(old)
-            building.rename(final)
-            shutil.rmtree(old)
-        else:
-            building.rename(final)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    return final
 
 
 def write_manifest(manifest: dict[str, Any], handle: BinaryIO) -> None:
