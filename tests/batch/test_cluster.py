@@ -98,6 +98,42 @@ def test_a_cluster_worker_killed_mid_batch_costs_no_letter_and_doubles_none(
     assert len(recorded_letters(db)) == 4
 
 
+@pytest.mark.slow
+def test_a_letter_that_kills_every_cluster_worker_fails_alone_named(
+    tmp_path: Path, write_csv: CsvWriter
+) -> None:
+    import json
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    # Every Dask worker that renders ZH-0001 is SIGKILLed (no _ONCE): Dask gives up on its chunk
+    # (KilledWorker; after 2 deaths here instead of 4, to keep the test short), the chunk's letters
+    # go again one by one, and only ZH-0001 dies again.
+    env = {"LETTERS_TEST_KILL_AT": "render:ZH-0001", "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    code, stderr = _render(accounts_file(write_csv), out, db, env)
+    assert code == 1, stderr
+    failed = [line for line in stderr.splitlines() if line.startswith("FAILED")]
+    assert failed == [
+        "FAILED letter 20261123-demand-ZH-0001: its worker process died while rendering it, alone in a "
+        "fresh process: killed (e.g. for lack of memory) or crashed inside a library"
+    ], stderr
+    pdfs = sorted(out.glob("0*.pdf"))
+    assert [p.name.split("_")[-1] for p in pdfs] == ["JA-0001.pdf", "JA-0002.pdf", "EN-0001.pdf"]
+    for pdf in pdfs:  # each the letter it is named for, written once
+        assert pdf.stem.split("_")[-1] in PdfReader(pdf).pages[0].extract_text()
+    assert not list(out.rglob("*.part"))
+    assert sorted(recorded_letters(db)) == [
+        "20261123-demand-EN-0001",
+        "20261123-demand-JA-0001",
+        "20261123-demand-JA-0002",
+    ]
+    (bag,) = (out / "archive").iterdir()
+    manifest = json.loads((bag / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["account_id"] for entry in manifest["letters"]] == ["JA-0001", "JA-0002", "EN-0001"]
+    verified = run_cli(["verify", str(bag), "--db", db])
+    assert verified.returncode == 0, verified.stderr
+
+
 # --- two coordinators, one PostgreSQL ledger ------------------------------------------------------
 
 

@@ -154,50 +154,67 @@ class ClusterPool(WorkerPool):
     ) -> Iterator[tuple[int, Result]]:
         """``func((*fixed, chunk))`` on the cluster, a window of chunks at a time; yields (index of the
         chunk's first item, result) as they finish. A chunk whose workers keep dying (Dask's
-        KilledWorker) yields ``crashed(item)`` for each of its items."""
+        KilledWorker) is sent again one item at a time; an item whose workers keep dying alone
+        yields ``crashed(item)``."""
         dask: Any = importlib.import_module("distributed")
         KilledWorker = importlib.import_module("distributed.scheduler").KilledWorker  # noqa: N806
 
         client = self._client
-        # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk.
-        fixed_future = client.scatter([fixed], broadcast=True)[0] if fixed else None
         pending = list(chunks(list(enumerate(items)), CHUNK))
         pending.reverse()
         window = _WINDOW_PER_WORKER * self.processes
-        in_hand: dict[Any, list[tuple[int, Item]]] = {}
+        # Each future's chunk and the copy of the scattered data it uses (its generation).
+        in_hand: dict[Any, tuple[list[tuple[int, Item]], int]] = {}
         completed = dask.as_completed()
-
-        shipped = [fixed_future]
-        rescatters = 0
+        # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk; sent again
+        # (a new generation) when the workers holding it died.
+        shipped: list[Any] = [client.scatter([fixed], broadcast=True)[0] if fixed else None]
+        losses: dict[tuple[int, int], int] = {}  # a chunk's tasks cancelled for lost data
 
         def submit() -> None:
             while pending and len(in_hand) < window:
                 chunk = pending.pop()
                 future = client.submit(
-                    _call, func, shipped[0], [item for _, item in chunk], pure=False, retries=0
+                    _call, func, shipped[-1], [item for _, item in chunk], pure=False, retries=0
                 )
-                in_hand[future] = chunk
+                in_hand[future] = (chunk, len(shipped))
                 completed.add(future)
+
+        def given_up(chunk: list[tuple[int, Item]]) -> Iterator[tuple[int, Result]]:
+            self.deaths += 1
+            if len(chunk) == 1:
+                yield chunk[0][0], crashed(chunk[0][1])
+            else:
+                # One letter may kill every worker that takes it (a crash inside a C library):
+                # each letter of the chunk goes again alone, next, so that only that one fails and
+                # the others are written.
+                pending.extend([pair] for pair in reversed(chunk))
 
         submit()
         try:
             for future in completed:
-                chunk = in_hand.pop(future)
+                chunk, generation = in_hand.pop(future)
                 try:
                     result = future.result()
                 except KilledWorker:
-                    self.deaths += 1
-                    for index, item in chunk:
-                        yield index, crashed(item)
+                    yield from given_up(chunk)
                 except Exception as exc:
-                    # A worker that died holding the only copy of the scattered batch data (Dask
-                    # cancels every task that needs it): ship it again and redo the chunk, a few times.
-                    if type(exc).__name__ not in _LOST_DATA or rescatters >= _RESCATTERS or not fixed:
+                    # The workers that held the scattered batch data died (Dask cancels every task
+                    # that needs it): ship it again, once for all the chunks that used that copy,
+                    # and redo the chunk. Its task is a new one for Dask, which then counts its
+                    # deaths from zero, so they are counted here: a chunk that keeps losing its
+                    # workers is given up as if Dask had (KilledWorker).
+                    if type(exc).__name__ not in _LOST_DATA or not fixed:
                         raise
-                    rescatters += 1
-                    self.deaths += 1
-                    shipped[0] = client.scatter([fixed], broadcast=True)[0]
-                    pending.append(chunk)
+                    if generation == len(shipped):
+                        self.deaths += 1
+                        shipped.append(client.scatter([fixed], broadcast=True)[0])
+                    key = (chunk[0][0], len(chunk))
+                    losses[key] = losses.get(key, 0) + 1
+                    if losses[key] > _RESCATTERS:
+                        yield from given_up(chunk)
+                    else:
+                        pending.append(chunk)
                 else:
                     yield chunk[0][0], result
                 future.release()
