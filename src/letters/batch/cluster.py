@@ -168,7 +168,7 @@ class ClusterPool(WorkerPool):
         completed = dask.as_completed()
         # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk; sent again
         # (a new generation) when the workers holding it died.
-        shipped: list[Any] = [client.scatter([fixed], broadcast=True)[0] if fixed else None]
+        shipped: list[Any] = [_broadcast(client, fixed) if fixed else None]
         losses: dict[tuple[int, int], int] = {}  # a chunk's tasks cancelled for lost data
 
         def submit() -> None:
@@ -208,7 +208,7 @@ class ClusterPool(WorkerPool):
                         raise
                     if generation == len(shipped):
                         self.deaths += 1
-                        shipped.append(client.scatter([fixed], broadcast=True)[0])
+                        shipped.append(_broadcast(client, fixed))
                     key = (chunk[0][0], len(chunk))
                     losses[key] = losses.get(key, 0) + 1
                     if losses[key] > _RESCATTERS:
@@ -267,6 +267,22 @@ class ClusterPool(WorkerPool):
                 yield write_returned(context.outdir, item, files)
 
 
+def _broadcast(client: Any, data: Any) -> Any:
+    """``data`` scattered to every worker; tried again when a worker dies while receiving it (its
+    connection closes: OSError), as it does right after the losses that make it needed again."""
+    import time
+
+    for attempt in range(_SCATTER_TRIES):
+        try:
+            return client.scatter([data], broadcast=True)[0]
+        except OSError:
+            if attempt == _SCATTER_TRIES - 1:
+                raise
+            time.sleep(1 + attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_SCATTER_TRIES = 5
 # Dask's errors for a task whose input (scattered data) was lost with a worker.
 _LOST_DATA = frozenset({"FutureCancelledError", "CancelledError"})
 _RESCATTERS = 3
