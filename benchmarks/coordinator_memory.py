@@ -130,7 +130,7 @@ def main() -> None:
     )
     parser.add_argument("--letters", default="1000,5000", help="batch sizes, comma-separated")
     parser.add_argument(
-        "--mode", default="local:2", help="local:N (a LocalCluster), tcp://HOST:PORT (a scheduler) or workers:N"
+        "--mode", default="local:2", help="local:N (a LocalCluster), tcp://HOST:PORT or workers:N"
     )
     parser.add_argument("--real", action="store_true", help="render with WeasyPrint (slow)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
