@@ -166,8 +166,10 @@ class ClusterPool(WorkerPool):
         # Each future's chunk and the copy of the scattered data it uses (its generation).
         in_hand: dict[Any, tuple[list[tuple[int, Item]], int]] = {}
         completed = dask.as_completed()
-        # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk; sent again
-        # (a new generation) when the workers holding it died.
+        # Sent once to every worker (the batch fonts are ~1 MB), not once per chunk. Once workers
+        # have died it goes inside each task instead (a new generation): a task submitted while
+        # Dask has not yet noticed that the workers holding the scattered copy are gone could
+        # wait for that copy for ever (seen with a letter that kills every worker).
         shipped: list[Any] = [_broadcast(client, fixed) if fixed else None]
         losses: dict[tuple[int, int], int] = {}  # a chunk's tasks cancelled for lost data
 
@@ -182,6 +184,8 @@ class ClusterPool(WorkerPool):
 
         def given_up(chunk: list[tuple[int, Item]]) -> Iterator[tuple[int, Result]]:
             self.deaths += 1
+            if fixed and len(shipped) == 1:
+                shipped.append(fixed)
             if len(chunk) == 1:
                 yield chunk[0][0], crashed(chunk[0][1])
             else:
@@ -208,7 +212,7 @@ class ClusterPool(WorkerPool):
                         raise
                     if generation == len(shipped):
                         self.deaths += 1
-                        shipped.append(_broadcast(client, fixed))
+                        shipped.append(fixed)
                     key = (chunk[0][0], len(chunk))
                     losses[key] = losses.get(key, 0) + 1
                     if losses[key] > _RESCATTERS:
