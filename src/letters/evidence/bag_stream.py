@@ -32,7 +32,8 @@ def remove_stale_builds(root: Path) -> None:
     """Bags a killed run left half-built (its process is gone): never reused, removed."""
     for stale in root.glob(f"{_BUILDING}*"):
         pid = stale.name.removeprefix(_BUILDING).split("-", 1)[0]
-        if not pid.isdigit() or not process_alive(int(pid)) or int(pid) == os.getpid():
+        # Never this process's: the desk may be building another batch's bag in another thread.
+        if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
 
 
