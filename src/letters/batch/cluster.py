@@ -172,21 +172,33 @@ class ClusterPool(WorkerPool):
         # wait for that copy for ever (seen with a letter that kills every worker).
         shipped: list[Any] = [_broadcast(client, fixed) if fixed else None]
         losses: dict[tuple[int, int], int] = {}  # a chunk's tasks cancelled for lost data
+        # Letters given up while other tasks ran beside them: Dask counts a worker's death against
+        # every task it held, so an innocent letter queued behind a poison one can be given up too.
+        # These go again at the end, one at a time with nothing else on the cluster.
+        isolated: list[list[tuple[int, Item]]] = []
+        alone: set[Any] = set()
+
+        def send(chunk: list[tuple[int, Item]]) -> Any:
+            future = client.submit(
+                _call, func, shipped[-1], [item for _, item in chunk], pure=False, retries=0
+            )
+            in_hand[future] = (chunk, len(shipped))
+            completed.add(future)
+            return future
 
         def submit() -> None:
             while pending and len(in_hand) < window:
-                chunk = pending.pop()
-                future = client.submit(
-                    _call, func, shipped[-1], [item for _, item in chunk], pure=False, retries=0
-                )
-                in_hand[future] = (chunk, len(shipped))
-                completed.add(future)
+                send(pending.pop())
+            if not in_hand and isolated:
+                alone.add(send(isolated.pop()))
 
-        def given_up(chunk: list[tuple[int, Item]]) -> Iterator[tuple[int, Result]]:
+        def given_up(chunk: list[tuple[int, Item]], was_alone: bool) -> Iterator[tuple[int, Result]]:
             self.deaths += 1
             if fixed and len(shipped) == 1:
                 shipped.append(fixed)
-            if len(chunk) == 1:
+            if len(chunk) == 1 and not was_alone:
+                isolated.insert(0, chunk)
+            elif len(chunk) == 1:
                 yield chunk[0][0], crashed(chunk[0][1])
             else:
                 # One letter may kill every worker that takes it (a crash inside a C library):
@@ -198,10 +210,12 @@ class ClusterPool(WorkerPool):
         try:
             for future in completed:
                 chunk, generation = in_hand.pop(future)
+                was_alone = future in alone
+                alone.discard(future)
                 try:
                     result = future.result()
                 except KilledWorker:
-                    yield from given_up(chunk)
+                    yield from given_up(chunk, was_alone)
                 except Exception as exc:
                     # The workers that held the scattered batch data died (Dask cancels every task
                     # that needs it): ship it again, once for all the chunks that used that copy,
@@ -216,7 +230,7 @@ class ClusterPool(WorkerPool):
                     key = (chunk[0][0], len(chunk))
                     losses[key] = losses.get(key, 0) + 1
                     if losses[key] > _RESCATTERS:
-                        yield from given_up(chunk)
+                        yield from given_up(chunk, was_alone)
                     else:
                         pending.append(chunk)
                 else:

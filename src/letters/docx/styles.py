@@ -133,6 +133,12 @@ _LANG_CLASS_RULES: dict[tuple[str, str], Rule] = {
     ("en", "vn-sub"): Rule(left=6),
     ("en", "vn-section"): Rule(keep=True),
     ("en", "vn-tear"): Rule(keep=True, before=4),
+    # Annex 1 of the Pre-Action Protocol (en.css .annex): each part starts a page, as in the PDF.
+    ("en", "annex"): Rule(page_break=True, size=10),
+    ("en", "annex-title"): Rule(bold=True, size=14, after=1, keep_next=True),
+    ("en", "annex-sub"): Rule(size=8.5, after=2),
+    ("en", "annex-head"): Rule(bold=True, size=10.5, before=3, after=1, keep_next=True),
+    ("en", "annex-small"): Rule(size=9),
     ("en", "vn-cut"): Rule(size=7.5, color="444444", align="center", after=2, dashed_above=True),
     ("en", "vn-form"): Rule(size=9.5),
     ("en", "vn-label"): Rule(bold=True),
