@@ -26,14 +26,19 @@ from letters.desk.config import DeskConfig
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def sample_desk(tmp: str) -> DeskConfig:
+    """The desk both desk benchmarks serve: the Japanese samples, a ledger in ``tmp``."""
+    return DeskConfig(
+        accounts=(ROOT / "samples" / "accounts_ja.csv",),
+        outdir=Path(tmp) / "out",
+        db=f"sqlite:///{tmp}/ledger.sqlite",
+        as_of=date(2026, 11, 23),
+    )
+
+
 def main(edits: int = 30) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        config = DeskConfig(
-            accounts=(ROOT / "samples" / "accounts_ja.csv",),
-            outdir=Path(tmp) / "out",
-            db=f"sqlite:///{tmp}/ledger.sqlite",
-            as_of=date(2026, 11, 23),
-        )
+        config = sample_desk(tmp)
         with TestClient(create_app(config)) as client:
             csrf = re.findall(r'name="csrf" value="([^"]+)"', client.get("/").text)[0]
             page = client.post("/compose", data={"csrf": csrf, "account_id": "JA-1003"}).text

@@ -18,16 +18,17 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import sync_playwright
 
 from letters.desk.app import create_app
-from letters.desk.config import DeskConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from desk_preview import sample_desk
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
@@ -51,12 +52,7 @@ def _port() -> int:
 
 def main(rounds: int = 15, key_delay: int = 120) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        config = DeskConfig(
-            accounts=(ROOT / "samples" / "accounts_ja.csv",),
-            outdir=Path(tmp) / "out",
-            db=f"sqlite:///{tmp}/ledger.sqlite",
-            as_of=date(2026, 11, 23),
-        )
+        config = sample_desk(tmp)
         port = _port()
         server = uvicorn.Server(
             uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")

@@ -48,30 +48,26 @@ Point = tuple[float, float]
 # Fonts and glyphs
 
 
-def cjk_face(region: str) -> int:
-    """The index in the Noto Serif CJK collection of the face for ``region`` (JP, SC, TC, KR, HK)."""
-    wanted = f"Noto Serif CJK {region}"
-    collection = TTCollection(str(CJK_FONT))
+def _face_index(collection_path: Path, wanted: str) -> int:
+    """The index of the face named ``wanted`` in a font collection (.ttc)."""
+    collection = TTCollection(str(collection_path))
     try:
         for index, face in enumerate(collection.fonts):
             if face["name"].getDebugName(1) == wanted:
                 return index
     finally:
         collection.close()
-    raise SystemExit(f"{CJK_FONT} has no {wanted} face; install fonts-noto-cjk")
+    raise SystemExit(f"{collection_path} has no {wanted} face; install fonts-noto-cjk")
+
+
+def cjk_face(region: str) -> int:
+    """The index in the Noto Serif CJK collection of the face for ``region`` (JP, SC, TC, KR, HK)."""
+    return _face_index(CJK_FONT, f"Noto Serif CJK {region}")
 
 
 def cjk_sans_face(region: str) -> int:
     """The index in the Noto Sans CJK collection of the face for ``region`` (for handwriting)."""
-    wanted = f"Noto Sans CJK {region}"
-    collection = TTCollection(str(CJK_SANS_FONT))
-    try:
-        for index, face in enumerate(collection.fonts):
-            if face["name"].getDebugName(1) == wanted:
-                return index
-    finally:
-        collection.close()
-    raise SystemExit(f"{CJK_SANS_FONT} has no {wanted} face; install fonts-noto-cjk")
+    return _face_index(CJK_SANS_FONT, f"Noto Sans CJK {region}")
 
 
 def glyph(char: str, font: ImageFont.FreeTypeFont) -> Image.Image:
@@ -496,8 +492,10 @@ def signature_wang_liming() -> Image.Image:
     waved = waved.filter(ImageFilter.MinFilter(7)).filter(ImageFilter.GaussianBlur(SUPERSAMPLE / 2))
     flourish_pen = ImageDraw.Draw(waved)
     flourish_pen.line(
-        [(p[0] * SUPERSAMPLE, p[1] * SUPERSAMPLE) for p in catmull_rom(
-            [(150, 178), (300, 186), (430, 176), (520, 150)], per_segment=30)],
+        [
+            (p[0] * SUPERSAMPLE, p[1] * SUPERSAMPLE)
+            for p in catmull_rom([(150, 178), (300, 186), (430, 176), (520, 150)], per_segment=30)
+        ],
         fill=255,
         width=3 * SUPERSAMPLE,
         joint="curve",
