@@ -93,16 +93,37 @@ def install_cheap_render() -> None:
     cluster._plugin = plugin  # type: ignore[assignment]
 
 
-def one_run(mode: str, count: int, cheap: bool) -> dict[str, float]:
-    from batch_speed import mixed_accounts
+def write_accounts(path: Path, count: int) -> None:
+    """``count`` accounts cycling through the ja, zh and en samples, each with its own id and
+    address line (distinct strings, as in a real file), written as one CSV for the coordinator to read."""
+    import csv
 
+    pools = []
+    for lang in ("ja", "zh", "en"):
+        sample = HERE.parent / "samples" / f"accounts_{lang}.csv"
+        with sample.open(encoding="utf-8-sig", newline="") as handle:
+            pools.append(list(csv.DictReader(handle)))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(pools[0][0]))
+        writer.writeheader()
+        for i in range(count):
+            pool = pools[i % 3]
+            row = dict(pool[(i // 3) % len(pool)])
+            row["account_id"] = f"{row['account_id']}-{i:05d}"
+            row["address_line2"] = f"{row['address_line2']} #{i}".strip()
+            writer.writerow(row)
+
+
+def one_run(mode: str, count: int, cheap: bool, part_size: int) -> dict[str, float]:
     from letters.batch.options import Options
     from letters.batch.pipeline import run_batch
+    from letters.intake.validate import load_accounts
 
     if cheap:
         install_cheap_render()
-    accounts = mixed_accounts(count)
     with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "accounts.csv"
+        write_accounts(source, count)
         os.environ["LETTERS_STATE_DIR"] = str(Path(tmp) / "state")
         kind, _, number = mode.partition(":")
         options = Options(
@@ -111,17 +132,26 @@ def one_run(mode: str, count: int, cheap: bool) -> dict[str, float]:
             db=f"sqlite:///{Path(tmp) / 'ledger.sqlite'}",
             workers=int(number) if kind == "workers" else 1,
             cluster=None if kind == "workers" else mode,
+            part_size=part_size,
         )
         start = time.perf_counter()
-        result = run_batch(accounts, options)
+        # As `letters render` does: the file read here, each part's letters heard and let go.
+        accounts = load_accounts(str(source))
+        written, archives = [0], [0]
+
+        def heard(part: Any) -> None:
+            assert part.archive is not None
+            written[0] += len(part.written)
+            archives[0] += 1
+
+        result = run_batch(accounts, options, on_part=heard)
         elapsed = time.perf_counter() - start
         assert not result.failed, result.failed[:3]  # a benchmark of failures is meaningless
-        assert len(result.written) == count
-        assert result.archive is not None
+        assert written[0] == count, (written[0], count)
     # ru_maxrss: this process's own peak (KB on Linux); a LocalCluster's and the pool's workers are
     # other processes and not counted.
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": elapsed, "rate": count / elapsed, "peak_mb": peak_kb / 1024}
+    return {"seconds": elapsed, "rate": count / elapsed, "peak_mb": peak_kb / 1024, "parts": archives[0]}
 
 
 def main() -> None:
@@ -133,14 +163,16 @@ def main() -> None:
         "--mode", default="local:2", help="local:N (a LocalCluster), tcp://HOST:PORT or workers:N"
     )
     parser.add_argument("--real", action="store_true", help="render with WeasyPrint (slow)")
+    parser.add_argument("--part-size", type=int, default=2000, help="accounts per part (--part-size)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.mode, args.one, not args.real)))
+        print(json.dumps(one_run(args.mode, args.one, not args.real, args.part_size)))
         return
     figures: list[tuple[int, float]] = []
     for count in (int(c) for c in args.letters.split(",") if c):
         command = [sys.executable, __file__, "--one", str(count), "--mode", args.mode]
+        command += ["--part-size", str(args.part_size)]
         out = subprocess.run(
             [*command, *(["--real"] if args.real else [])], capture_output=True, text=True, check=True
         ).stdout
@@ -149,7 +181,7 @@ def main() -> None:
         print(
             f"{args.mode}, {count} letters ({'WeasyPrint' if args.real else 'cheap render'}): "
             f"coordinator peak RSS {result['peak_mb']:.1f} MB, {result['seconds']:.1f} s "
-            f"({result['rate']:.1f} letters/s)",
+            f"({result['rate']:.1f} letters/s, {result['parts']:.0f} part(s) of ≤ {args.part_size})",
             flush=True,
         )
     if len(figures) > 1:

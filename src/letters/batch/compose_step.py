@@ -83,9 +83,12 @@ class _Letterheads:
 
 
 def build_letters(
-    plan: Plan, options: Options, policy: Policy, ledger: Ledger | None = None
+    plan: Plan, options: Options, policy: Policy, ledger: Ledger | None = None, start: int = 1
 ) -> tuple[list[Letter], list[FailedLetter]]:
-    """Give each planned letter its id, sender, client and reference; config problems fail that letter."""
+    """Give each planned letter its id, sender, client and reference; config problems fail that letter.
+
+    Sequence numbers count from ``start``: a part of a large batch goes on from the one before it,
+    so that {seq} file names never repeat in the output folder."""
     heads = _Letterheads(options.letterheads)
     era = policy.era_dates if options.era_dates is None else options.era_dates
     letters: list[Letter] = []
@@ -140,7 +143,7 @@ def build_letters(
         # (its numbering may have no gaps); a draft shows a placeholder instead.
         references = _references(pending, plan.as_of, None)
     for sequence, ((planned, letter_id, sender, client), reference) in enumerate(
-        zip(pending, references, strict=True), start=1
+        zip(pending, references, strict=True), start=start
     ):
         letters.append(
             Letter(

@@ -79,6 +79,10 @@ class Options:
     # input (a name of megabytes) must not hold up the morning's batch.
     letter_timeout: float = 120.0
     cluster: str | None = None  # Dask: tcp://HOST:PORT or local:N (--cluster); None = local workers
+    # Accounts per part of a large batch (--part-size): each part is planned, rendered, archived and
+    # recorded as a batch of its own, so the batch process holds one part's letters at a time and
+    # its memory stays flat however many accounts the file has (issue #22).
+    part_size: int = 2000
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
     naiyo_docx: bool = False  # also write the e内容証明 Word file
@@ -116,6 +120,8 @@ class Options:
         check_pattern(self.qr_pattern)
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1, not {self.workers}")
+        if self.part_size < 1:
+            raise ConfigError(f"part size must be at least 1 account, not {self.part_size}")
         if not 0 <= self.letter_timeout <= 86400:
             raise ConfigError(f"letter timeout must be 0 (none) to 86400 seconds, not {self.letter_timeout}")
         if self.as_of is not None:

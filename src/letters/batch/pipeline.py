@@ -18,6 +18,7 @@ from letters.batch.render_step import pool_for_batch, render_letters, write_mail
 from letters.batch.results import BatchResult, FailedLetter, OnWritten, Progress, WrittenLetter, as_of_date
 from letters.batch.sign_step import check_signing
 from letters.batch.workers import WorkerPool
+from letters.decide.plan import Plan
 from letters.decide.policy import load_policy
 from letters.errors import OutputError
 from letters.evidence.archive import now_utc
@@ -38,26 +39,74 @@ def run_batch(
     *,
     progress: Progress | None = None,
     notice: Callable[[str], None] | None = None,
+    on_part: Callable[[BatchResult], None] | None = None,
 ) -> BatchResult:
     """The whole job, stage by stage: plan (with history), letters, numbers, render, archive, record.
 
     ``notice`` hears, once, that the batch waits for another run that is sending its letters.
+
+    More accounts than ``options.part_size`` run in parts, one after another through the same
+    workers: each part is planned, numbered, rendered, archived and recorded as a batch of its own
+    (its print files, mailing lists, bag and ledger record), so this process holds one part's
+    letters at a time. ``on_part`` hears each part's result as it finishes, and then the part's
+    written letters are not kept here (memory stays flat however large the file); without it the
+    parts' letters are gathered into the result returned.
     """
     from letters.pdf.fonts import check_environment
 
     source = accounts if isinstance(accounts, AccountSet) else None
     records = accounts.accounts if isinstance(accounts, AccountSet) else tuple(accounts)
     check_environment({options.lang} if options.lang else {a.language for a in records})
+    size = options.part_size
+    parts = [records[i : i + size] for i in range(0, len(records), size)] or [records]
+    finished = 0
     # The workers start first: each loads WeasyPrint (~0.4 s) while this process opens the ledger
     # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
     try:
         with pool_for_batch(options, len(records)) as workers:
-            return _run(records, source, options, progress, workers, notice)
+            total = BatchResult(plan=Plan(as_of_date(options), (), ()))
+            for number, part in enumerate(parts, start=1):
+                base = finished * size
+                step = progress if len(parts) == 1 else _offset(progress, base, len(records))
+                result = _run(part, source, options, step, workers, notice, base + 1, number == len(parts))
+                result.part = (number, len(parts))
+                finished = number
+                if on_part is not None:
+                    on_part(result)
+                if len(parts) == 1:
+                    return result
+                _gather(total, result, keep=on_part is None)
+            return total
     except OutputError as exc:
+        done = f" (parts 1–{finished} of {len(parts)} were written and recorded)" if finished else ""
         raise OutputError(
-            f"{exc}. The batch stopped and was not recorded; when the problem is fixed, run the same "
-            "command again: it writes every letter once, and no letter is sent twice"
+            f"{exc}. The batch stopped and was not recorded{done}; when the problem is fixed, run the "
+            "same command again: it writes every letter once, and no letter is sent twice"
         ) from exc
+
+
+def _offset(progress: Progress | None, base: int, total: int) -> Progress | None:
+    """A part's progress as the whole file's: its letters counted after the earlier parts' accounts."""
+    if progress is None:
+        return None
+    return lambda done, _part_total: progress(base + done, total)
+
+
+def _gather(total: BatchResult, part: BatchResult, keep: bool) -> None:
+    """A finished part's outcome added to the whole batch's; its written letters only if ``keep``."""
+    letters = (*total.plan.letters, *part.plan.letters) if keep else ()
+    total.plan = Plan(total.plan.as_of, letters, (*total.plan.skipped, *part.plan.skipped))
+    if keep:
+        total.written.extend(part.written)
+    total.failed.extend(part.failed)
+    total.print_files.extend(part.print_files)
+    total.print_pages += part.print_pages
+    total.mailing_lists.extend(part.mailing_lists)
+    total.already_recorded.extend(part.already_recorded)
+    total.warnings.extend(part.warnings)
+    total.worker_deaths = part.worker_deaths  # the same workers throughout: a running count
+    total.archive, total.batch, total.seal = part.archive, part.batch, part.seal
+    total.part = part.part
 
 
 def _run(
@@ -67,7 +116,11 @@ def _run(
     progress: Progress | None,
     workers: WorkerPool,
     notice: Callable[[str], None] | None,
+    start: int = 1,
+    last: bool = True,
 ) -> BatchResult:
+    """One batch (or one part of a large one): its letters numbered from ``start``; the workers
+    are closed after the ``last`` part's final task."""
     from letters.batch.holds_step import load_holds, record_hold_overrides, record_plan_holds
     from letters.evidence.claims import Run
     from letters.evidence.identity import check_owner
@@ -88,7 +141,7 @@ def _run(
         holds = load_holds(ledger, records, options, as_of_date(options))
         payments = recorded_payments(ledger, (a.account_id for a in records))
         plan = make_plan(records, options, policy, history, holds, payments)
-        letters, failed = build_letters(plan, options, policy, ledger)
+        letters, failed = build_letters(plan, options, policy, ledger, start)
         result = BatchResult(plan=plan, failed=failed)
         # The letters are this run's before anything is looked up or printed: a second run of the
         # same batch waits here until the first is done, then finds them recorded.
@@ -125,7 +178,8 @@ def _run(
             batch_id = batch_id_for(plan.as_of, result.written)
             result.mailing_lists = workers.call(write_mailing_lists_job, (lists, outdir, options, batch_id))
         # The workers' last task is done: their memory is freed before the print file is merged.
-        workers.close()
+        if last:
+            workers.close()
         result.worker_deaths = workers.deaths
         if not result.written:
             return result

@@ -58,6 +58,7 @@ class BatchResult:
     # refuse, compose/naiyo_doubts.py): printed as warnings, never a silent pass.
     warnings: list[str] = field(default_factory=list)
     worker_deaths: int = 0  # worker processes that died; their letters were rendered again
+    part: tuple[int, int] = (1, 1)  # (this part, of how many): a large batch runs in parts
 
 
 def as_of_date(options: Options) -> date:

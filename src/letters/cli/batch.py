@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +26,9 @@ from letters.cli.options import (
     set_option,
 )
 from letters.intake.sources import Format
+
+if TYPE_CHECKING:
+    from letters.batch.results import BatchResult
 
 
 @click.command(context_settings=CONTEXT)
@@ -160,6 +164,15 @@ from letters.intake.sources import Format
     "processes). Without it, --workers processes on this machine.",
 )
 @click.option(
+    "--part-size",
+    type=click.IntRange(1, 1_000_000),
+    default=2000,
+    show_default=True,
+    metavar="N",
+    help="A file of more accounts runs in parts of N, one after another, each a batch of its own "
+    "(print files, mailing lists, archive, ledger record), so memory stays flat however many accounts.",
+)
+@click.option(
     "--letter-timeout",
     type=click.FloatRange(0, 86400),
     default=120.0,
@@ -218,6 +231,7 @@ def render(
     sign_with: Path | None,
     sign_password_file: Path | None,
     cluster: str | None,
+    part_size: int,
     letter_timeout: float,
     reviewed_by: str | None,
     no_attorney_review: bool,
@@ -273,6 +287,7 @@ def render(
         operator=operator,
         override_hold=override_hold,
         letter_timeout=letter_timeout,
+        part_size=part_size,
         reviewed_by=reviewed_by,
         no_attorney_review=no_attorney_review,
     )
@@ -310,8 +325,37 @@ def render(
     def waiting(message: str) -> None:
         click.echo(f"waiting: {message}; this run goes on when that one is done", err=True)
 
+    written = [0]
+
+    def show_part(part: BatchResult) -> None:
+        """A finished part (the whole batch when it has one): its files, printed as it finishes."""
+        written[0] += len(part.written)
+        for item in part.written:
+            kind, account = item.letter.planned.kind, item.letter.account.account_id
+            click.echo(f"{item.path}\t{item.pages} page(s)\t{kind}\t{account}")
+        if part.part[1] > 1:
+            click.echo(f"part {part.part[0]} of {part.part[1]}: {len(part.written)} written")
+        for print_file in part.print_files:
+            click.echo(f"print PDF: {print_file} (duplex-ready)")
+        if part.print_files:
+            click.echo(f"print pages: {part.print_pages} (every letter starts on an odd page)")
+        for listing in part.mailing_lists:
+            click.echo(f"mailing list: {listing}")
+        if part.archive is not None:
+            click.echo(f"archive: {part.archive}")
+        if part.batch is not None:
+            record = part.batch
+            click.echo(f"ledger: batch {record.batch_id} (#{record.seq}, hash {record.hash[:16]}…)")
+        if part.seal is not None and part.seal.stamped_at is not None:
+            click.echo(f"timestamp: {part.seal.stamped_at.isoformat()} (RFC 3161, {part.seal.tsa_url})")
+        elif part.seal is not None:
+            click.echo(
+                f"timestamp: none, batch {part.seal.batch_id} is not timestamped ({part.seal.note}); "
+                "`letters timestamp --pending` adds the token later"
+            )
+
     if silent:
-        result = run_batch(accounts, options, notice=waiting)
+        result = run_batch(accounts, options, notice=waiting, on_part=show_part)
     else:
         with click.progressbar(length=len(accounts.accounts), label="letters", file=sys.stderr) as bar:
             last = [0]
@@ -320,35 +364,10 @@ def render(
                 bar.update(done - last[0])
                 last[0] = done
 
-            result = run_batch(accounts, options, progress=advance, notice=waiting)
-    for item in result.written:
-        click.echo(
-            f"{item.path}\t{item.pages} page(s)\t{item.letter.planned.kind}\t{item.letter.account.account_id}"
-        )
-    for print_file in result.print_files:
-        click.echo(f"print PDF: {print_file} (duplex-ready)")
-    if result.print_files:
-        click.echo(f"print pages: {result.print_pages} (every letter starts on an odd page)")
-    for listing in result.mailing_lists:
-        click.echo(f"mailing list: {listing}")
-    if result.archive is not None:
-        click.echo(f"archive: {result.archive}")
-    if result.batch is not None:
-        click.echo(
-            f"ledger: batch {result.batch.batch_id} (#{result.batch.seq}, hash {result.batch.hash[:16]}…)"
-        )
-    if result.seal is not None and result.seal.stamped_at is not None:
-        click.echo(f"timestamp: {result.seal.stamped_at.isoformat()} (RFC 3161, {result.seal.tsa_url})")
-    elif result.seal is not None:
-        click.echo(
-            f"timestamp: none, batch {result.seal.batch_id} is not timestamped ({result.seal.note}); "
-            "`letters timestamp --pending` adds the token later"
-        )
+            result = run_batch(accounts, options, progress=advance, notice=waiting, on_part=show_part)
     for letter in result.already_recorded:
         click.echo(f"already sent {letter.id}: recorded in the ledger by an earlier run", err=True)
-    click.echo(
-        f"{len(result.written)} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped"
-    )
+    click.echo(f"{written[0]} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped")
     for skipped in result.plan.skipped:
         click.echo(f"skipped {skipped.account.account_id}: {skipped.reason}", err=True)
     for failure in result.failed:
