@@ -7,12 +7,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from letters.batch.options import Options
 from letters.batch.pipeline import run_batch
 from letters.batch.results import BatchResult
 from letters.evidence.ledger import Ledger
+from letters.intake import spool
 from letters.intake.validate import load_accounts
 from tests.batch_helpers import accounts_file, recorded_letters, run_cli
 from tests.conftest import CsvWriter
@@ -76,8 +78,13 @@ def test_a_file_in_parts_is_every_letter_once_each_part_its_own_batch(
     assert len(list((out / "archive").iterdir())) == 2
 
 
-def test_parts_are_handed_over_as_they_finish_and_not_kept(tmp_path: Path, write_csv: CsvWriter) -> None:
+def test_parts_are_handed_over_as_they_finish_and_not_kept(
+    tmp_path: Path, write_csv: CsvWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file past the spool's limit: its accounts are read back from disk a part at a time.
+    monkeypatch.setattr(spool, "SPOOL_OVER", 2)
     accounts = load_accounts(str(accounts_file(write_csv)))
+    assert isinstance(accounts.accounts, spool.AccountSpool) and accounts.accounts.spilled
     options = Options(
         outdir=tmp_path / "out",
         as_of=date(2026, 11, 23),

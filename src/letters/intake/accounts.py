@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -74,4 +74,5 @@ class AccountSet:
     format: Format
     encoding: str | None
     sha256: str
-    accounts: tuple[Account, ...]
+    # A tuple, or for a large file an AccountSpool (on disk, read back a part at a time).
+    accounts: Sequence[Account]

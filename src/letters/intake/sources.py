@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -69,7 +69,7 @@ class RawTable:
     encoding: str | None  # None for XLSX and for JSON (always UTF-8)
     sha256: str  # of the exact input bytes: the archive records what letters were made from
     columns: tuple[str, ...]
-    rows: tuple[RawRow, ...]
+    rows: Sequence[RawRow]  # a CSV's are read again from its bytes each time (CsvRows)
     row_label: str  # "row", "item" or "line"
 
 
@@ -121,12 +121,12 @@ def read_table(
         columns, rows = _read_jsonl(text, name, limits)
         return RawTable(name, "jsonl", "utf-8", digest, columns, rows, "line")
     codec = codec or "utf-8-sig"
-    text = _decode(data, name, codec, guessed=encoding is None)
-    columns, rows = _read_csv(text, name)
+    _decode(data, name, codec, guessed=encoding is None)  # refused here, named, if it does not decode
+    csv_rows = CsvRows(data, codec, name)
     label = codec
     if codec == "utf-8-sig":
         label = "utf-8 with BOM" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-    return RawTable(name, "csv", label, digest, columns, rows, "row")
+    return RawTable(name, "csv", label, digest, csv_rows.columns, csv_rows, "row")
 
 
 def _read_bytes(path: str, name: str, limits: InputLimits) -> bytes:
@@ -208,24 +208,50 @@ def _clean_header(raw: Iterator[Any] | list[Any], name: str) -> tuple[str, ...]:
     return columns
 
 
-def _read_csv(text: str, name: str) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(f"{name}: empty file, expected a header row")
-        columns = _clean_header(header, name)
-        rows: list[RawRow] = []
-        # Excel numbers records, not physical lines: a quoted cell with a line break is one row.
-        for number, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            stray = sum(1 for cell in record[len(columns) :] if cell.strip())
-            cells = {col: (record[i] if i < len(record) else "") for i, col in enumerate(columns) if col}
-            rows.append(RawRow(number, cells, stray))
-    except csv.Error as exc:
-        raise InputError(f"{name}: broken CSV near line {reader.line_num}: {exc}") from None
-    return columns, tuple(rows)
+class CsvRows(Sequence[RawRow]):
+    """A CSV file's rows, parsed again from its bytes each time they are gone through.
+
+    Held as RawRow objects, a file's rows cost ~2 KB each (60 MB for 30,000 accounts) while only
+    one is looked at at a time: the bytes (~0.3 KB a row) are kept instead, and the batch keeps
+    neither once its accounts are read (issue #22). Broken CSV is refused when the file is read.
+    """
+
+    def __init__(self, data: bytes, codec: str, name: str) -> None:
+        self._data, self._codec, self._name = data, codec, name
+        self.columns: tuple[str, ...] = ()
+        self._count = sum(1 for _ in self._parse())  # also reads the header and finds broken CSV now
+
+    def _parse(self) -> Iterator[RawRow]:
+        text = io.TextIOWrapper(io.BytesIO(self._data), encoding=self._codec, newline="")
+        reader = csv.reader(text, strict=True)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"{self._name}: empty file, expected a header row")
+            columns = self.columns = _clean_header(header, self._name)
+            # Excel numbers records, not physical lines: a quoted cell with a line break is one row.
+            for number, record in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in record):
+                    continue
+                stray = sum(1 for cell in record[len(columns) :] if cell.strip())
+                cells = {col: (record[i] if i < len(record) else "") for i, col in enumerate(columns) if col}
+                yield RawRow(number, cells, stray)
+        except csv.Error as exc:
+            raise InputError(f"{self._name}: broken CSV near line {reader.line_num}: {exc}") from None
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return self._parse()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> RawRow:  # type: ignore[override] # no slices: not needed
+        if index < 0:
+            index += self._count
+        for number, row in enumerate(self._parse()):
+            if number == index:
+                return row
+        raise IndexError("row index out of range")
 
 
 def _read_xlsx(data: bytes, name: str, limits: InputLimits) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +16,7 @@ from letters.intake.limits import InputLimits
 from letters.intake.parse import known_currency, normalise_text, parse_amount, parse_date, parse_percent
 from letters.intake.plausibility import check_plausible
 from letters.intake.sources import Format, RawRow, RawTable, read_table
+from letters.intake.spool import AccountSpool
 from letters.intake.text_rules import cell_problem
 
 T = TypeVar("T")
@@ -178,8 +179,9 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def check_rows(table: RawTable, limits: InputLimits | None = None) -> tuple[list[Account], list[Problem]]:
-    """Apply every field and business rule to every row of a table."""
+def check_rows(table: RawTable, limits: InputLimits | None = None) -> tuple[AccountSpool, list[Problem]]:
+    """Apply every field and business rule to every row of a table; the valid accounts in a spool
+    (in memory for an ordinary file, on disk past spool.SPOOL_OVER accounts)."""
     limits = limits or InputLimits.from_env()
     problems: list[Problem] = []
     missing = frozenset(col for col in REQUIRED if col not in table.columns)
@@ -198,7 +200,7 @@ def check_rows(table: RawTable, limits: InputLimits | None = None) -> tuple[list
             )
     if not table.rows:
         problems.append(Problem(table.name, None, None, None, "no accounts in the file", table.row_label))
-    accounts: list[Account] = []
+    accounts = AccountSpool()
     first_seen: dict[str, int] = {}
     for raw in table.rows:
         row = _Row(table, raw, problems, missing, limits)
@@ -430,7 +432,7 @@ class ValidationReport:
     """What `letters validate` shows: the file, its valid accounts, and every problem."""
 
     table: RawTable
-    accounts: tuple[Account, ...]
+    accounts: Sequence[Account]
     problems: tuple[Problem, ...]
 
     @property
@@ -451,7 +453,7 @@ class ValidationReport:
 
 def _read_and_check(
     path: str, encoding: str | None, fmt: Format | None, limits: InputLimits | None
-) -> tuple[RawTable, list[Account], list[Problem]]:
+) -> tuple[RawTable, AccountSpool, list[Problem]]:
     limits = limits or InputLimits.from_env()
     table = check_plausible(read_table(path, encoding=encoding, fmt=fmt, limits=limits))
     return table, *check_rows(table, limits)
@@ -462,7 +464,7 @@ def validate_file(
 ) -> ValidationReport:
     """Read a file and check every row, returning problems instead of raising on them."""
     table, accounts, problems = _read_and_check(path, encoding, fmt, limits)
-    return ValidationReport(table, tuple(accounts), tuple(problems))
+    return ValidationReport(table, accounts.accounts(), tuple(problems))
 
 
 def load_accounts(
@@ -472,4 +474,4 @@ def load_accounts(
     table, accounts, problems = _read_and_check(path, encoding, fmt, limits)
     if problems:
         raise ValidationError(problems)
-    return AccountSet(table.name, table.format, table.encoding, table.sha256, tuple(accounts))
+    return AccountSet(table.name, table.format, table.encoding, table.sha256, accounts.accounts())
