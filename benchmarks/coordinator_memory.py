@@ -163,7 +163,7 @@ def main() -> None:
         "--mode", default="local:2", help="local:N (a LocalCluster), tcp://HOST:PORT or workers:N"
     )
     parser.add_argument("--real", action="store_true", help="render with WeasyPrint (slow)")
-    parser.add_argument("--part-size", type=int, default=2000, help="accounts per part (--part-size)")
+    parser.add_argument("--part-size", type=int, default=1000, help="accounts per part (--part-size)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:

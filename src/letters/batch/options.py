@@ -82,7 +82,7 @@ class Options:
     # Accounts per part of a large batch (--part-size): each part is planned, rendered, archived and
     # recorded as a batch of its own, so the batch process holds one part's letters at a time and
     # its memory stays flat however many accounts the file has (issue #22).
-    part_size: int = 2000
+    part_size: int = 1000
     batch_fonts: bool = True  # subset the CJK faces once per batch (small, fast PDFs)
     naiyo: tuple[int, int] | None = None  # 内容証明 grid for ja demand / lawyer letters (--naiyo)
     naiyo_docx: bool = False  # also write the e内容証明 Word file

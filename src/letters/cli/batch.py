@@ -166,7 +166,7 @@ if TYPE_CHECKING:
 @click.option(
     "--part-size",
     type=click.IntRange(1, 1_000_000),
-    default=2000,
+    default=1000,
     show_default=True,
     metavar="N",
     help="A file of more accounts runs in parts of N, one after another, each a batch of its own "
