@@ -31,7 +31,7 @@ from letters.errors import LettersError, OutputError, RenderError
 from letters.evidence.archive import letter_document, now_utc
 from letters.faults import crash_point
 from letters.files import atomic_write, inside
-from letters.pdf.batch_fonts import BATCH_LANGUAGES, BatchFonts, prepare_batch_fonts
+from letters.pdf.batch_fonts import BATCH_LANGUAGES, BatchFonts, subset_batch_fonts, write_batch_fonts
 from letters.pdf.fonts import check_glyphs, visible_text
 from letters.pdf.writer import PdfWriter
 from letters.post.mailing import MailingList, write_mailing_lists
@@ -127,7 +127,7 @@ def render_letters(
     del prepared, own
     with tempfile.TemporaryDirectory(prefix=".fonts-", dir=outdir) as font_dir:
         try:
-            fonts = prepare_batch_fonts(charsets, Path(font_dir)) if charsets else None
+            fonts = _batch_fonts(workers, charsets, Path(font_dir)) if charsets else None
             by_id = {job.letter.id: job for job in jobs}
             for done, finished in enumerate(_render_all(workers, context, jobs, fonts), start=1):
                 job = by_id[finished.letter_id]
@@ -156,6 +156,19 @@ def render_letters(
             # font_dir), also when the batch stops on an error.
             _drop_writers()
     result.written.sort(key=lambda item: item.letter.sequence)
+
+
+def _batch_fonts(workers: WorkerPool, charsets: dict[str, set[str]], folder: Path) -> BatchFonts:
+    """The batch fonts, cut by a worker where there is one: the font pages HarfBuzz touches then
+    count in that worker's memory, not in this process's, whose peak must not grow with a large
+    batch's parts (issue #22). Written here, into the batch's private folder."""
+    from letters.batch.cluster import ClusterPool
+
+    if isinstance(workers, ClusterPool):
+        files = workers.client.submit(subset_batch_fonts, charsets, pure=False).result()
+    else:
+        files = workers.call(subset_batch_fonts, charsets)
+    return write_batch_fonts(files, folder)
 
 
 @dataclass(frozen=True)

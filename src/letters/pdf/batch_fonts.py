@@ -99,28 +99,51 @@ def _identity_charset_flag() -> Any:
 
 def prepare_batch_fonts(charsets: Mapping[str, set[str]], folder: Path) -> BatchFonts:
     """Subset the regular and bold face of each CJK language the batch uses."""
-    folder = folder.resolve()  # the stylesheet points at it with a file:// URL, which must be absolute
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    css: dict[str, str] = {}
-    most_glyphs = 0
+    return write_batch_fonts(subset_batch_fonts(charsets), folder)
+
+
+def subset_batch_fonts(charsets: Mapping[str, set[str]]) -> dict[str, bytes]:
+    """The regular and bold subsets (``ja-regular.otf`` …) of each CJK language the batch uses.
+
+    Apart from writing them so that a batch process can have this done by one of its workers:
+    HarfBuzz maps the CJK collections (20–27 MB each) and the pages it touches count in the
+    resident memory of the process that cuts them, ~10–18 MB, every part of a large batch.
+    """
+    files: dict[str, bytes] = {}
     for lang in BATCH_LANGUAGES:
         chars = charsets.get(lang)
         if not chars:
             continue
         text = "".join(sorted(set(chars) | set(_ALWAYS)))
+        for weight_name, bold, _ in WEIGHTS:
+            face = find_face(FONT_STACKS[lang][0], bold=bold)
+            files[f"{lang}-{weight_name}.otf"] = subset_face(face.path, face.index, text)
+    return files
+
+
+def write_batch_fonts(files: Mapping[str, bytes], folder: Path) -> BatchFonts:
+    """The subsets written into the batch's private folder, and the stylesheet naming them."""
+    folder = folder.resolve()  # the stylesheet points at it with a file:// URL, which must be absolute
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    css: dict[str, str] = {}
+    most_glyphs = 0
+    for lang in BATCH_LANGUAGES:
         family = FONT_STACKS[lang][0]
         rules = []
-        for weight_name, bold, weight in WEIGHTS:
-            face = find_face(family, bold=bold)
+        for weight_name, _, weight in WEIGHTS:
+            data = files.get(f"{lang}-{weight_name}.otf")
+            if data is None:
+                continue
             target = folder / f"{lang}-{weight_name}.otf"
             # A scratch file in the batch's private (0700) folder, deleted with it: no fsync needed.
-            data = subset_face(face.path, face.index, text)
             target.write_bytes(data)
             most_glyphs = max(most_glyphs, _glyph_count(data))
             rules.append(
                 f'@font-face {{ font-family: "{family_name(lang)}"; src: url("{target.as_uri()}"); '
                 f"font-weight: {weight}; }}"
             )
+        if not rules:
+            continue
         # The system face stays second in the stack only as a safety net; the glyph check has
         # already made sure every character is in the subset.
         rules.append(f'html {{ font-family: "{family_name(lang)}", "{family}", serif; }}')
