@@ -95,6 +95,8 @@ def test_reviewed_by_is_kept_in_the_manifest_and_the_ledger(tmp_path: Path, writ
     source = write_csv(rows)
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     record_notices("EN-0001", "EN-0002", db=db)
+    parted_db = f"sqlite:///{tmp_path / 'parted.sqlite'}"
+    record_notices("EN-0001", "EN-0002", db=parted_db)
     base = ["render", str(source), "--as-of", "2026-11-23", "--letter", "lawyer", "--db", db]
     planned = run_cli(["plan", str(source), "--as-of", "2026-11-23", "--letter", "lawyer", "--db", db])
     assert planned.returncode == 0, planned.stderr
@@ -102,6 +104,15 @@ def test_reviewed_by_is_kept_in_the_manifest_and_the_ledger(tmp_path: Path, writ
     refused = run_cli([*base, "-o", str(tmp_path / "refused")])
     assert refused.returncode == 1
     assert "2 attorney letters to US consumers in one batch" in refused.stderr
+    # A file run in parts counts the whole file: the second part is refused, not sent unreviewed.
+    parted = run_cli([*base, "-o", str(tmp_path / "parted"), "--part-size", "1", "--db", parted_db])
+    assert parted.returncode == 1
+    assert "2 attorney letters to US consumers in one batch" in parted.stderr
+    book = Ledger(parted_db)
+    try:
+        assert len(book.recorded_letters(f"20261123-lawyer-EN-000{i}" for i in (1, 2))) == 1
+    finally:
+        book.close()
     out = tmp_path / "out"
     result = run_cli([*base, "-o", str(out), "--reviewed-by", "Daniel R. Whitfield"])
     assert result.returncode == 0, result.stderr

@@ -83,12 +83,18 @@ class _Letterheads:
 
 
 def build_letters(
-    plan: Plan, options: Options, policy: Policy, ledger: Ledger | None = None, start: int = 1
+    plan: Plan,
+    options: Options,
+    policy: Policy,
+    ledger: Ledger | None = None,
+    start: int = 1,
+    earlier_reviews: int = 0,
 ) -> tuple[list[Letter], list[FailedLetter]]:
     """Give each planned letter its id, sender, client and reference; config problems fail that letter.
 
     Sequence numbers count from ``start``: a part of a large batch goes on from the one before it,
-    so that {seq} file names never repeat in the output folder."""
+    so that {seq} file names never repeat in the output folder; ``earlier_reviews`` counts the US
+    attorney letters of the parts before it, which the bulk rule counts with this part's."""
     heads = _Letterheads(options.letterheads)
     era = policy.era_dates if options.era_dates is None else options.era_dates
     letters: list[Letter] = []
@@ -124,7 +130,9 @@ def build_letters(
             continue
         pending.append((planned, letter_id, sender, client))
     refusal = bulk_refusal(
-        sum(1 for p in pending if review_applies(p[0])), options.reviewed_by, options.no_attorney_review
+        earlier_reviews + sum(1 for p in pending if review_applies(p[0])),
+        options.reviewed_by,
+        options.no_attorney_review,
     )
     if refusal:
         raise ConfigError(refusal)

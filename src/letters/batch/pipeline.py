@@ -18,6 +18,7 @@ from letters.batch.render_step import pool_for_batch, render_letters, write_mail
 from letters.batch.results import BatchResult, FailedLetter, OnWritten, Progress, WrittenLetter, as_of_date
 from letters.batch.sign_step import check_signing
 from letters.batch.workers import WorkerPool
+from letters.compose.attorney_review import applies as review_applies
 from letters.decide.plan import Plan
 from letters.decide.policy import load_policy
 from letters.errors import OutputError
@@ -62,7 +63,7 @@ def run_batch(
     # its turn comes, so that one part's accounts are in memory at a time.
     starts = range(0, len(records), size) or range(1)
     count = len(starts)
-    finished = 0
+    finished = reviews = 0
     # The workers start first: each loads WeasyPrint (~0.4 s) while this process opens the ledger
     # (SQLAlchemy, ~0.3 s) and plans, and none inherits the ledger's database connection.
     try:
@@ -71,8 +72,12 @@ def run_batch(
             for number, base in enumerate(starts, start=1):
                 part = records[base : base + size]
                 step = progress if count == 1 else _offset(progress, base, len(records))
-                result = _run(part, source, options, step, workers, notice, base + 1, number == count)
+                last = number == count
+                result = _run(part, source, options, step, workers, notice, base + 1, last, reviews)
                 del part
+                # A bulk of US attorney letters without a review is refused across the whole file,
+                # not part by part (compose/attorney_review.py).
+                reviews += sum(1 for item in result.written if review_applies(item.letter.planned))
                 result.part = (number, count)
                 finished = number
                 if on_part is not None:
@@ -145,6 +150,7 @@ def _run(
     notice: Callable[[str], None] | None,
     start: int = 1,
     last: bool = True,
+    earlier_reviews: int = 0,
 ) -> BatchResult:
     """One batch (or one part of a large one): its letters numbered from ``start``; the workers
     are closed after the ``last`` part's final task."""
@@ -168,7 +174,7 @@ def _run(
         holds = load_holds(ledger, records, options, as_of_date(options))
         payments = recorded_payments(ledger, (a.account_id for a in records))
         plan = make_plan(records, options, policy, history, holds, payments)
-        letters, failed = build_letters(plan, options, policy, ledger, start)
+        letters, failed = build_letters(plan, options, policy, ledger, start, earlier_reviews)
         result = BatchResult(plan=plan, failed=failed)
         # The letters are this run's before anything is looked up or printed: a second run of the
         # same batch waits here until the first is done, then finds them recorded.
