@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from letters.batch.archive_step import archive_batch, archive_letter, batch_id_for, open_bag, remove_leftovers
 from letters.batch.compose_step import add_kind_context, build_letters, make_plan
 from letters.batch.options import Options
-from letters.batch.print_file import write_combined
+from letters.batch.print_file import print_files_job, print_items
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
 from letters.batch.results import BatchResult, FailedLetter, OnWritten, Progress, WrittenLetter, as_of_date
 from letters.batch.sign_step import check_signing
@@ -210,9 +210,6 @@ def _run(
             lists = build_mailing_lists(mailed, plan.as_of, policy.rates, pages)
             batch_id = batch_id_for(plan.as_of, result.written)
             result.mailing_lists = workers.call(write_mailing_lists_job, (lists, outdir, options, batch_id))
-        # The workers' last task is done: their memory is freed before the print file is merged.
-        if last:
-            workers.close()
         result.worker_deaths = workers.deaths
         if not result.written:
             return result
@@ -224,8 +221,14 @@ def _run(
         printable = [item for item in result.written if item.letter.naiyo is None]
         if options.combined and len(printable) > 1:
             batch_id = batch_id_for(plan.as_of, result.written)
-            result.print_files, result.print_pages = write_combined(printable, outdir, batch_id)
+            task = (print_items(printable), outdir, batch_id)
+            # Merged by a worker (a local one): qpdf holds a print part's 250 letters open at once.
+            result.print_files, result.print_pages = workers.call(print_files_job, task)
             crash_point("combined")
+        # The workers' last task is done: their memory is freed before the archive is finished.
+        if last:
+            workers.close()
+        result.worker_deaths = workers.deaths
         if options.archive:
             archive_batch(result, options, source, policy, ledger, bag, created)
     finally:

@@ -14,18 +14,32 @@ from letters.files import atomic_write_with, inside
 PRINT_PART = 250
 
 
-def print_jobs(written: Sequence[WrittenLetter]) -> dict[tuple[str, str], list[WrittenLetter]]:
+# What the print files need of a written letter: its letterhead id, paper size and PDF.
+PrintItem = tuple[str, str, Path]
+
+
+def print_items(written: Sequence[WrittenLetter]) -> list[PrintItem]:
+    """The letters as the print files need them: small enough to hand to a worker process."""
+    return [(item.letter.sender.id, item.letter.sender.paper, item.path) for item in written]
+
+
+def print_jobs(items: Sequence[PrintItem]) -> dict[tuple[str, str], list[Path]]:
     """The letters by (letterhead id, paper size), each group in batch order, groups in the order of
     their first letter. A print shop loads one paper and one letterhead stock per job: a job that
     mixes A4 and US Letter is refused by the printer or printed scaled onto the wrong paper."""
-    jobs: dict[tuple[str, str], list[WrittenLetter]] = {}
-    for item in written:
-        sender = item.letter.sender
-        jobs.setdefault((sender.id, sender.paper), []).append(item)
+    jobs: dict[tuple[str, str], list[Path]] = {}
+    for sender, paper, path in items:
+        jobs.setdefault((sender, paper), []).append(path)
     return jobs
 
 
-def write_combined(written: Sequence[WrittenLetter], outdir: Path, batch_id: str) -> tuple[list[Path], int]:
+def print_files_job(task: tuple[Sequence[PrintItem], Path, str]) -> tuple[list[Path], int]:
+    """write_combined as a worker's task: merging a part of 250 letters holds them all open in
+    qpdf (~10–15 MB), which then counts in that worker, not in the batch process (issue #22)."""
+    return write_combined(*task)
+
+
+def write_combined(written: Sequence[PrintItem], outdir: Path, batch_id: str) -> tuple[list[Path], int]:
     """The batch's print PDFs, one per sender and paper size (print_<batch>_<sender>_<A4|Letter>.pdf),
     each in batch order; a blank page after any letter with an odd page count, so that on a duplex
     printer every letter starts on the front of a sheet. A job of more than PRINT_PART letters gets
@@ -47,12 +61,12 @@ def write_combined(written: Sequence[WrittenLetter], outdir: Path, batch_id: str
     return paths, pages
 
 
-def _write_part(part: Sequence[WrittenLetter], path: Path) -> int:
+def _write_part(part: Sequence[Path], path: Path) -> int:
     import pikepdf
 
     with pikepdf.Pdf.new() as merged, contextlib.ExitStack() as sources:
-        for item in part:
-            letter = sources.enter_context(pikepdf.open(item.path))
+        for letter_path in part:
+            letter = sources.enter_context(pikepdf.open(letter_path))
             merged.pages.extend(letter.pages)
             if len(letter.pages) % 2 == 1:
                 box = letter.pages[-1].mediabox
