@@ -9,21 +9,26 @@ is an error, not a second letter.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from letters.batch.cluster_worker import (
+    LOCAL_CLUSTER_CONFIG,
+    check_files,
+    plugin,
+    render_remote,
+    tree_digest,
+)
 from letters.batch.workers import CHUNK, WorkerPool, chunks
 from letters.errors import ConfigError, RenderError, SetupError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+__all__ = ["ClusterPool", "check_files", "parse_cluster", "tree_digest"]
 
 # Chunks in flight per worker: keeps every worker busy while few results wait here in memory.
 _WINDOW_PER_WORKER = 3
@@ -39,51 +44,6 @@ def parse_cluster(value: str) -> tuple[str, int]:
     if value.startswith(("tcp://", "tls://")) and ":" in value.split("://", 1)[1]:
         return value, 0
     raise ConfigError(f"--cluster {value!r}: use tcp://HOST:PORT (a Dask scheduler) or local:N")
-
-
-def tree_digest(*folders: Path) -> str:
-    """SHA-256 over the relative names and contents of every file in ``folders``: the templates and
-    letterheads a worker renders with must be the coordinator's, byte for byte."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-_DIGESTS: dict[tuple[Path, Path], str] = {}
-
-
-def check_files(templates: Path, letterheads: Path, expected: str) -> None:
-    """On a worker: refuse the batch when its templates or letterheads differ from the coordinator's."""
-    key = (templates, letterheads)
-    if key not in _DIGESTS:
-        if not templates.is_dir() or not letterheads.is_dir():
-            raise SetupError(
-                f"worker {os.getpid()}: no templates at {templates} or letterheads at {letterheads}"
-            )
-        _DIGESTS[key] = tree_digest(templates, letterheads)
-    if _DIGESTS[key] != expected:
-        raise SetupError(
-            f"worker {os.getpid()}: its templates/letterheads ({templates}, {letterheads}) differ from "
-            "the coordinator's: install the same version on every machine"
-        )
-
-
-def _plugin() -> Any:
-    """A WorkerPlugin that loads WeasyPrint once per worker, when the worker joins."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    class LoadWeasyPrint(WorkerPlugin):
-        name = "letters-weasyprint"
-
-        def setup(self, worker: Any) -> None:
-            from letters.pdf.weasy import load
-
-            load()
-
-    return LoadWeasyPrint()
 
 
 class ClusterPool(WorkerPool):
@@ -117,13 +77,16 @@ class ClusterPool(WorkerPool):
         Client, LocalCluster = dask.Client, dask.LocalCluster  # noqa: N806 - the library's names
         try:
             if self._local_workers:
-                self._cluster = LocalCluster(
-                    n_workers=self._local_workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",
-                    silence_logs=40,
-                )
+                # The nannies read the config when they are made and keep it for a worker they
+                # restart: the settings hold for the whole batch.
+                with importlib.import_module("dask").config.set(LOCAL_CLUSTER_CONFIG):
+                    self._cluster = LocalCluster(
+                        n_workers=self._local_workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                        silence_logs=40,
+                    )
                 self._client = Client(self._cluster)
                 # Every worker up before the batch fonts are scattered to all of them: a copy held by
                 # one worker alone would be lost with it (Dask: "lose scattered data").
@@ -132,7 +95,7 @@ class ClusterPool(WorkerPool):
                 self._client = Client(self.address, timeout="15s")
         except OSError as exc:
             raise SetupError(f"--cluster {self.address}: cannot reach the Dask scheduler ({exc})") from None
-        self._client.register_plugin(_plugin())
+        self._client.register_plugin(plugin())
         self.processes = max(1, len(self._client.scheduler_info().get("workers", {})))
         self.dashboard = str(self._client.dashboard_link or "")
         print(f"Dask dashboard: {self.dashboard}", file=sys.stderr)
@@ -320,45 +283,6 @@ def ship_fonts(folder: Path | None) -> dict[str, bytes]:
     if folder is None:
         return {}
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
-
-
-_LOCAL_FONTS: dict[str, Path] = {}
-
-
-def local_fonts(fonts: Any, files: dict[str, bytes]) -> Any:
-    """On a worker: the batch fonts written to its own folder, the stylesheet pointed there."""
-    from dataclasses import replace
-
-    if fonts is None:
-        return None
-    key = hashlib.sha256(b"".join(name.encode() + data for name, data in sorted(files.items()))).hexdigest()
-    folder = _LOCAL_FONTS.get(key)
-    if folder is None or not folder.is_dir():
-        folder = Path(tempfile.mkdtemp(prefix="letters-fonts-")).resolve()
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-        _LOCAL_FONTS[key] = folder
-    css = {lang: text.replace(fonts.folder.as_uri(), folder.as_uri()) for lang, text in fonts.css.items()}
-    return replace(fonts, folder=folder, css=css)
-
-
-def render_remote(task: tuple[Any, ...]) -> list[tuple[Any, dict[str, bytes]]]:
-    """On a worker: render a chunk into a scratch folder; each outcome with its files' bytes."""
-    from dataclasses import replace
-
-    render_chunk, context, fonts, files, digest, jobs = task
-    check_files(context.options.templates, context.options.letterheads, digest)
-    scratch = Path(tempfile.mkdtemp(prefix="letters-render-"))
-    try:
-        local = replace(context, outdir=scratch)
-        done = render_chunk((local, local_fonts(fonts, files), jobs))
-        out: list[tuple[Any, dict[str, bytes]]] = []
-        for item in done:
-            paths = ([item.path] if item.path is not None else []) + list(item.extra_files)
-            out.append((item, {path.name: path.read_bytes() for path in paths}))
-        return out
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def write_returned(outdir: Path, item: Any, files: dict[str, bytes]) -> Any:
