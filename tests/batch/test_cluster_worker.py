@@ -57,7 +57,9 @@ def test_a_worker_keeps_one_writer_and_one_copy_of_the_fonts_for_every_chunk(
     options = Options(outdir=tmp_path / "out")
     context = render_step._RenderContext(options, tmp_path / "out", now_utc())
     coordinator_fonts = tmp_path / "coordinator-fonts"
-    fonts = BatchFonts(coordinator_fonts, {"ja": f"@font-face {{ src: url({coordinator_fonts.as_uri()}/ja.otf) }}"})
+    fonts = BatchFonts(
+        coordinator_fonts, {"ja": f"@font-face {{ src: url({coordinator_fonts.as_uri()}/ja.otf) }}"}
+    )
     files = {"ja.otf": b"subset font bytes"}
     digest = tree_digest(options.templates, options.letterheads)
     render_chunk = _chunk_with_writers(made)
