@@ -44,6 +44,41 @@ def test_a_worker_with_other_templates_refuses_the_batch(tmp_path: Path) -> None
         check_files(other, letterheads, expected)
 
 
+def test_a_local_cluster_starts_beside_the_batch_and_its_failure_stops_the_batch_at_first_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from letters.batch.cluster import ClusterPool
+
+    release = threading.Event()
+    started: list[str] = []
+
+    def connect(self: ClusterPool) -> None:
+        started.append(threading.current_thread().name)
+        release.wait(10)
+        raise SetupError("--cluster local:2: no worker started")
+
+    monkeypatch.setattr(ClusterPool, "_connect", connect)
+    pool = ClusterPool("local", 2)
+    pool.start()  # returns while the cluster is still starting: the batch plans meanwhile
+    assert not release.is_set()
+    release.set()
+    with pytest.raises(SetupError, match="no worker started"):
+        _ = pool.client
+    assert started == ["letters-cluster-start"]
+    pool.close()  # nothing to close, nothing raised a second time
+
+    # Closed before it was ever used (the batch stopped while planning): close waits for the start
+    # and does not raise its error over the batch's own.
+    release.clear()
+    pool = ClusterPool("local", 2)
+    pool.start()
+    release.set()
+    pool.close()
+    assert started == ["letters-cluster-start", "letters-cluster-start"]
+
+
 def _render(source: Path, out: Path, db: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
     result = run_cli([*args, "--db", db, "--silent", "--cluster", "local:2"], env)

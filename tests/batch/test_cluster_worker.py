@@ -26,7 +26,7 @@ class _Outcome:
     extra_files: tuple[Path, ...] = ()
 
 
-def _chunk_with_writers(made: list[object]) -> Any:
+def _chunk_with_writers() -> Any:
     """A render_chunk that asks render_step for its writers, as the real one does, and writes one
     file per job into the context's folder."""
 
@@ -46,7 +46,7 @@ def _chunk_with_writers(made: list[object]) -> Any:
 def test_a_worker_keeps_one_writer_and_one_copy_of_the_fonts_for_every_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made: list[object] = []
+    made: list[tuple[Any, Any]] = []
 
     def make_writer(context: Any, fonts: Any) -> object:
         made.append((context, fonts))
@@ -62,7 +62,7 @@ def test_a_worker_keeps_one_writer_and_one_copy_of_the_fonts_for_every_chunk(
     )
     files = {"ja.otf": b"subset font bytes"}
     digest = tree_digest(options.templates, options.letterheads)
-    render_chunk = _chunk_with_writers(made)
+    render_chunk = _chunk_with_writers()
 
     first = render_remote((render_chunk, context, fonts, files, digest, ["A1", "A2"]))
     second = render_remote((render_chunk, context, fonts, files, digest, ["B1"]))
@@ -70,7 +70,7 @@ def test_a_worker_keeps_one_writer_and_one_copy_of_the_fonts_for_every_chunk(
     # One writer for the batch (a scratch folder per chunk made a new one, stylesheets parsed
     # again, every chunk): the second chunk found the first one's context and fonts.
     assert len(made) == 1, made
-    local_context, local_fonts = made[0]  # type: ignore[misc]
+    local_context, local_fonts = made[0]
     assert local_context.outdir != context.outdir  # rendered in the worker's scratch, not OUTDIR
     assert local_fonts.folder != coordinator_fonts
     assert (local_fonts.folder / "ja.otf").read_bytes() == b"subset font bytes"

@@ -9,8 +9,10 @@ is an error, not a second letter.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +59,7 @@ class ClusterPool(WorkerPool):
         self._local_workers = workers if address == "local" else 0
         self._client: Any = None
         self._cluster: Any = None
+        self._starting: _Starting | None = None
 
     def __enter__(self) -> ClusterPool:
         self.start()
@@ -67,11 +70,30 @@ class ClusterPool(WorkerPool):
 
     @property
     def client(self) -> Any:
-        return self._client
+        return self._ready()
 
     def start(self) -> None:
-        if self._client is not None:
+        """Connect to the scheduler; a LocalCluster is started beside this thread (see _ready)."""
+        if self._client is not None or self._starting is not None:
             return
+        if self._local_workers:
+            # Its worker processes spawn and import WeasyPrint (~1.5 s) while this thread opens the
+            # ledger and plans, as the local pool's forked workers do; the batch waits for them
+            # only when it sends its first chunk.
+            self._starting = _Starting(self._connect)
+        else:
+            self._connect()
+            self._announce()
+
+    def _ready(self) -> Any:
+        """The client, once the cluster started in start() is up (its error raised here)."""
+        if self._starting is not None:
+            starting, self._starting = self._starting, None
+            starting.wait()
+            self._announce()
+        return self._client
+
+    def _connect(self) -> None:
         # distributed has no type hints: taken as Any rather than ignoring each call.
         dask: Any = importlib.import_module("distributed")
         Client, LocalCluster = dask.Client, dask.LocalCluster  # noqa: N806 - the library's names
@@ -97,10 +119,18 @@ class ClusterPool(WorkerPool):
             raise SetupError(f"--cluster {self.address}: cannot reach the Dask scheduler ({exc})") from None
         self._client.register_plugin(plugin())
         self.processes = max(1, len(self._client.scheduler_info().get("workers", {})))
+
+    def _announce(self) -> None:
         self.dashboard = str(self._client.dashboard_link or "")
         print(f"Dask dashboard: {self.dashboard}", file=sys.stderr)
 
     def close(self) -> None:
+        if self._starting is not None:
+            # Stopped before the first chunk (an error, Ctrl-C): the cluster is closed once it is
+            # up; why it failed to start, if it did, matters no more.
+            starting, self._starting = self._starting, None
+            with contextlib.suppress(Exception):
+                starting.wait()
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -122,7 +152,7 @@ class ClusterPool(WorkerPool):
         dask: Any = importlib.import_module("distributed")
         KilledWorker = importlib.import_module("distributed.scheduler").KilledWorker  # noqa: N806
 
-        client = self._client
+        client = self._ready()
         pending = list(chunks(list(enumerate(items)), CHUNK))
         pending.reverse()
         window = _WINDOW_PER_WORKER * self.processes
@@ -246,6 +276,27 @@ class ClusterPool(WorkerPool):
                     continue
                 seen[item.letter_id] = item.sha256
                 yield write_returned(context.outdir, item, files)
+
+
+class _Starting:
+    """``start()`` run in a thread of its own; ``wait()`` joins it and raises what it raised."""
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        self._start = start
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="letters-cluster-start", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._start()
+        except BaseException as exc:  # whatever it is: raised in the batch's thread by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _broadcast(client: Any, data: Any) -> Any:
