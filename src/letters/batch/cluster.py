@@ -4,7 +4,7 @@ The coordinator (this process) plans, numbers and builds the batch fonts as for 
 the workers render and send back each letter's bytes, so storage stays here and no shared
 filesystem is needed. Dask reruns the tasks of a dead worker (at least once); each chunk's
 result is taken here once (one future, one result), and a file already written with other bytes
-is an error, not a second letter.
+is an error, not a second letter. What runs on a worker is in cluster_worker.
 """
 
 from __future__ import annotations
