@@ -88,6 +88,22 @@ def test_a_worker_keeps_one_writer_and_one_copy_of_the_fonts_for_every_chunk(
     assert not local_fonts.folder.exists()
 
 
+def test_a_worker_serving_batch_after_batch_keeps_the_fonts_of_the_last_few(tmp_path: Path) -> None:
+    coordinator = tmp_path / "fonts"
+    folders = []
+    for number in range(6):
+        fonts = BatchFonts(coordinator, {"zh": f"url({coordinator.as_uri()}/zh.otf)"})
+        folders.append(cluster_worker.local_fonts(fonts, {"zh.otf": f"part {number}".encode()}).folder)
+        # The first part's fonts are used again by every later part (another coordinator's batch).
+        first = cluster_worker.local_fonts(fonts, {"zh.otf": b"part 0"}).folder
+        assert first == folders[0]
+    kept = [folder.is_dir() for folder in folders]
+    assert kept == [True, False, False, True, True, True]
+    assert (folders[-1] / "zh.otf").read_bytes() == b"part 5"
+    cluster_worker.remove_scratch()
+    assert not any(folder.exists() for folder in folders)
+
+
 class _Callback:
     def __init__(self) -> None:
         self.running = True

@@ -110,7 +110,9 @@ def plugin() -> Any:
 # --- scratch folders: one per rendering thread and one per batch's fonts, kept by the worker ---
 
 _SCRATCH: dict[int, Path] = {}
-_LOCAL_FONTS: dict[str, tuple[Path, Any]] = {}
+_LOCAL_FONTS: dict[str, tuple[Path, Any]] = {}  # the least recently used first
+# Font sets a worker keeps: the batch it renders and a few others that may share the cluster.
+_KEEP_FONTS = 4
 _LOCK = threading.Lock()
 
 
@@ -146,9 +148,15 @@ def local_fonts(fonts: Any, files: dict[str, bytes]) -> Any:
         return None
     key = hashlib.sha256(b"".join(name.encode() + data for name, data in sorted(files.items()))).hexdigest()
     with _LOCK:
-        known = _LOCAL_FONTS.get(key)
+        known = _LOCAL_FONTS.pop(key, None)
         if known is not None and known[0].is_dir():
+            _LOCAL_FONTS[key] = known  # the most recently used last
             return known[1]
+        # A worker serves batch after batch (a large file's parts, other coordinators): the least
+        # recently used fonts go, with the copies a writer made in them, so /tmp stays bounded.
+        while len(_LOCAL_FONTS) >= _KEEP_FONTS:
+            oldest = next(iter(_LOCAL_FONTS))
+            shutil.rmtree(_LOCAL_FONTS.pop(oldest)[0], ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix="letters-fonts-")).resolve()
         for name, data in files.items():
             (folder / name).write_bytes(data)
