@@ -86,6 +86,16 @@ def _render(source: Path, out: Path, db: str, env: dict[str, str] | None = None)
 
 
 def _check_batch(out: Path, db: str) -> None:
+    _check_batch_pdfs(out)
+    assert len(recorded_letters(db)) == 4
+    (bag,) = (out / "archive").iterdir()
+    verified = run_cli(["verify", str(bag), "--db", db])
+    assert verified.returncode == 0, verified.stderr
+    assert "verified" in verified.stdout
+
+
+def _check_batch_pdfs(out: Path) -> None:
+    """Each letter once, each PDF the letter it is named for, no .part file left."""
     pdfs = sorted(out.glob("0*.pdf"))
     assert [p.name.split("_")[-1] for p in pdfs] == [
         "JA-0001.pdf",
@@ -98,11 +108,6 @@ def _check_batch(out: Path, db: str) -> None:
         assert len(reader.pages) == 1
         assert pdf.stem.split("_")[-1] in reader.pages[0].extract_text()
     assert not list(out.rglob("*.part"))
-    assert len(recorded_letters(db)) == 4
-    (bag,) = (out / "archive").iterdir()
-    verified = run_cli(["verify", str(bag), "--db", db])
-    assert verified.returncode == 0, verified.stderr
-    assert "verified" in verified.stdout
 
 
 @pytest.mark.slow
@@ -167,6 +172,29 @@ def test_a_letter_that_kills_every_cluster_worker_fails_alone_named(
     assert [entry["account_id"] for entry in manifest["letters"]] == ["JA-0001", "JA-0002", "EN-0001"]
     verified = run_cli(["verify", str(bag), "--db", db])
     assert verified.returncode == 0, verified.stderr
+
+
+@pytest.mark.slow
+def test_a_file_in_parts_goes_through_the_same_cluster_workers(tmp_path: Path, write_csv: CsvWriter) -> None:
+    import re
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "out"
+    args = ["render", str(accounts_file(write_csv)), "-o", str(out), "--as-of", "2026-11-23"]
+    args += ["--letter", "demand", "--db", db, "--cluster", "local:2", "--part-size", "2"]
+    result = run_cli(args)
+    assert result.returncode == 0, result.stderr
+    # One cluster for both parts (one dashboard line); each part renders with its own batch fonts.
+    assert result.stderr.count("Dask dashboard: http://") == 1
+    assert "part 1 of 2: 2 written" in result.stdout and "part 2 of 2: 2 written" in result.stdout
+    _check_batch_pdfs(out)
+    assert len(recorded_letters(db)) == 4
+    bags = sorted((out / "archive").iterdir())
+    assert len(bags) == 2
+    for bag in bags:
+        verified = run_cli(["verify", str(bag), "--db", db])
+        assert verified.returncode == 0, verified.stderr
+    assert len(re.findall(r"^ledger: batch ", result.stdout, flags=re.M)) == 2
 
 
 # --- two coordinators, one PostgreSQL ledger ------------------------------------------------------
