@@ -2,12 +2,12 @@
 
 A worker keeps what the local pool's forked workers keep from one chunk to the next: one scratch
 folder (so the render context, and with it the PDF writer's FontConfiguration and parsed
-stylesheets, stays the same from chunk to chunk) and one copy of the batch fonts. It also turns off
-two of Dask's defaults that cost a WeasyPrint render a quarter of its speed (measured, see
-docs/scale.md): the statistical profiler that samples the rendering thread's stack every 10 ms, and
-the malloc trim threshold of 64 KiB that the nanny sets (it also fixes glibc's mmap threshold at
-128 KiB, so every larger buffer Pango and cairo allocate is a fresh mmap and its page faults).
-"""
+stylesheets, stays the same from chunk to chunk: a new folder per chunk made a new writer every 16
+letters, ~30 % of a worker's time) and one copy of the batch fonts. It also turns off two Dask
+defaults that cost a WeasyPrint render a few per cent each (docs/scale.md): the statistical
+profiler that samples the rendering thread's stack every 10 ms, and the nanny's malloc trim
+threshold of 64 KiB (which also pins glibc's mmap threshold at 128 KiB, so Pango's and cairo's
+larger buffers are each a fresh mmap and its page faults)."""
 
 from __future__ import annotations
 
