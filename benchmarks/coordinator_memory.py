@@ -76,7 +76,7 @@ def install_cheap_render() -> None:
     from letters.batch import cluster, render_step
 
     render_step._render_one = cheap_render_one  # type: ignore[assignment]
-    original = cluster._plugin
+    original = cluster.plugin
 
     def plugin() -> Any:
         base = original()
@@ -90,7 +90,7 @@ def install_cheap_render() -> None:
 
         return CheapRender()
 
-    cluster._plugin = plugin  # type: ignore[assignment]
+    cluster.plugin = plugin  # type: ignore[assignment]
 
 
 def write_accounts(path: Path, count: int) -> None:
