@@ -236,8 +236,13 @@ class ClusterPool(WorkerPool):
                 client.cancel(list(in_hand))
 
     def call(self, func: Callable[[Any], Result], arguments: Any) -> Result:
-        """The mailing lists: written here, where the files go."""
+        """The mailing lists and print files: written here, where the files go."""
         return func(arguments)
+
+    def compute(self, func: Callable[[Any], Result], arguments: Any) -> Result:
+        """On a Dask worker (the same fonts are installed there), its result sent back."""
+        result: Result = self._ready().submit(func, arguments, pure=False).result()
+        return result
 
     def render(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from letters.batch.archive_step import archive_batch, archive_letter, batch_id_for, open_bag, remove_leftovers
 from letters.batch.compose_step import add_kind_context, build_letters, make_plan
 from letters.batch.options import Options
+from letters.batch.parts import gather, give_back_memory, offset_progress
 from letters.batch.print_file import print_files_job, print_items
 from letters.batch.render_step import pool_for_batch, render_letters, write_mailing_lists_job
 from letters.batch.results import BatchResult, FailedLetter, OnWritten, Progress, WrittenLetter, as_of_date
@@ -71,7 +72,7 @@ def run_batch(
             total = BatchResult(plan=Plan(as_of_date(options), (), ()))
             for number, base in enumerate(starts, start=1):
                 part = records[base : base + size]
-                step = progress if count == 1 else _offset(progress, base, len(records))
+                step = progress if count == 1 else offset_progress(progress, base, len(records))
                 last = number == count
                 result = _run(part, source, options, step, workers, notice, base + 1, last, reviews)
                 del part
@@ -84,9 +85,9 @@ def run_batch(
                     on_part(result)
                 if count == 1:
                     return result
-                _gather(total, result, keep=on_part is None)
+                gather(total, result, keep=on_part is None)
                 del result
-                _give_back_memory()
+                give_back_memory()
             return total
     except OutputError as exc:
         done = f" (parts 1–{finished} of {count} were written and recorded)" if finished else ""
@@ -94,51 +95,6 @@ def run_batch(
             f"{exc}. The batch stopped and was not recorded{done}; when the problem is fixed, run the "
             "same command again: it writes every letter once, and no letter is sent twice"
         ) from exc
-
-
-def _give_back_memory() -> None:
-    """Between parts: the freed part's memory handed back to the system (glibc's malloc_trim).
-
-    glibc keeps freed memory for reuse, fragmented by what outlives a part (the ledger's and
-    libraries' caches), so each part started a few MB higher (measured: ~3 MB a part without,
-    ~0.7 MB with). Elsewhere (musl, macOS) there is nothing to call and nothing is done.
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
-    except OSError:
-        pass  # no C library to ask: memory is only kept a little longer
-
-
-def _offset(progress: Progress | None, base: int, total: int) -> Progress | None:
-    """A part's progress as the whole file's: its letters counted after the earlier parts' accounts."""
-    if progress is None:
-        return None
-    return lambda done, _part_total: progress(base + done, total)
-
-
-def _gather(total: BatchResult, part: BatchResult, keep: bool) -> None:
-    """A finished part's outcome added to the whole batch's; its written letters only if ``keep``."""
-    letters = (*total.plan.letters, *part.plan.letters) if keep else ()
-    total.plan = Plan(total.plan.as_of, letters, (*total.plan.skipped, *part.plan.skipped))
-    if keep:
-        total.written.extend(part.written)
-    total.failed.extend(part.failed)
-    total.print_files.extend(part.print_files)
-    total.print_pages += part.print_pages
-    total.mailing_lists.extend(part.mailing_lists)
-    total.already_recorded.extend(part.already_recorded)
-    total.warnings.extend(part.warnings)
-    total.worker_deaths = part.worker_deaths  # the same workers throughout: a running count
-    total.archive, total.batch, total.seal = part.archive, part.batch, part.seal
-    total.part = part.part
 
 
 def _run(

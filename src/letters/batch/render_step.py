@@ -162,13 +162,7 @@ def _batch_fonts(workers: WorkerPool, charsets: dict[str, set[str]], folder: Pat
     """The batch fonts, cut by a worker where there is one: the font pages HarfBuzz touches then
     count in that worker's memory, not in this process's, whose peak must not grow with a large
     batch's parts (issue #22). Written here, into the batch's private folder."""
-    from letters.batch.cluster import ClusterPool
-
-    if isinstance(workers, ClusterPool):
-        files = workers.client.submit(subset_batch_fonts, charsets, pure=False).result()
-    else:
-        files = workers.call(subset_batch_fonts, charsets)
-    return write_batch_fonts(files, folder)
+    return write_batch_fonts(workers.compute(subset_batch_fonts, charsets), folder)
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,11 @@ class WorkerPool:
         if broken:
             self._restart()
 
+    def compute(self, func: Callable[[Any], Result], arguments: Any) -> Result:
+        """``func(arguments)`` on a worker wherever the pool has one, for work whose memory should
+        not count in this process (the batch fonts); its result comes back here."""
+        return self.call(func, arguments)
+
     def call(self, func: Callable[[Any], Result], arguments: Any) -> Result:
         """``func(arguments)`` in a worker (where WeasyPrint is loaded), or here; tried twice."""
         if self._executor is None:
