@@ -4,6 +4,7 @@ every letter exactly once even when a worker is killed mid-batch."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -269,3 +270,31 @@ def test_two_coordinators_on_one_postgresql_ledger_share_no_tracking_number(
     verified = run_cli(["ledger", "verify", "--db", url])
     assert verified.returncode == 0, verified.stderr
     assert "intact" in verified.stdout
+
+
+# --- the coordinator's memory: Dask's debug logs kept short ----------------------------------------
+
+
+def _echo(task: tuple[Any, ...]) -> list[str]:
+    (padding, chunk) = task
+    return [f"{item}{padding[:0]}" for item in chunk]
+
+
+@pytest.mark.slow
+def test_dasks_message_logs_hold_a_few_messages_not_a_batchs_letters() -> None:
+    """Dask logs each connection's last 1,000 messages by default; a message to a worker carries a
+    chunk's letters, so the coordinator held a batch's worth of letters (~14 MB per 1,000) until
+    the log filled. Here 40 chunks of 20 KB each go through: the logs keep DEBUG_LOG_LENGTH."""
+    from letters.batch.cluster import DEBUG_LOG_LENGTH, ClusterPool
+    from letters.batch.workers import CHUNK
+
+    items = [f"letter-{i:04d}-" + "x" * 20_000 for i in range(40 * CHUNK)]
+    with ClusterPool("local", 1) as pool:
+        results = [r for _, chunk in pool.run(_echo, ("",), items, lambda item: []) for r in chunk]
+        assert sorted(results) == sorted(items)  # every item through once
+        scheduler = pool._cluster.scheduler
+        streams = [pool.client.scheduler_comm, *scheduler.stream_comms.values()]
+        # More messages went than the log keeps, so a longer log would hold more than it does.
+        assert all(stream.batch_count > DEBUG_LOG_LENGTH for stream in streams)
+        assert all(len(stream.recent_message_log) <= DEBUG_LOG_LENGTH for stream in streams)
+        assert scheduler.transition_log.maxlen == DEBUG_LOG_LENGTH

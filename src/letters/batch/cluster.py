@@ -35,6 +35,13 @@ __all__ = ["ClusterPool", "check_files", "parse_cluster", "tree_digest"]
 # Chunks in flight per worker: keeps every worker busy while few results wait here in memory.
 _WINDOW_PER_WORKER = 3
 
+# Dask keeps each connection's last N messages, transitions and events for its developers to
+# debug with (default 1,000). A message to a worker carries a chunk's letters (~200 KB), so the
+# coordinator held ~14 MB more with every 1,000 letters until 1,000 messages had been sent on each
+# connection: the log, not the batch, set its memory. A few are enough to debug with.
+DEBUG_LOG_LENGTH = 10
+_COORDINATOR_CONFIG = {"distributed.admin.low-level-log-length": DEBUG_LOG_LENGTH}
+
 
 def parse_cluster(value: str) -> tuple[str, int]:
     """``local:N`` → ("local", N); ``tcp://host:port`` → (address, 0); anything else is refused."""
@@ -97,6 +104,9 @@ class ClusterPool(WorkerPool):
         # distributed has no type hints: taken as Any rather than ignoring each call.
         dask: Any = importlib.import_module("distributed")
         Client, LocalCluster = dask.Client, dask.LocalCluster  # noqa: N806 - the library's names
+        # For good, not for a block: the scheduler opens a connection to a worker that the nanny
+        # restarts (after a crash) when the worker comes back, reading the setting then.
+        importlib.import_module("dask").config.set(_COORDINATOR_CONFIG)
         try:
             if self._local_workers:
                 # The nannies read the config when they are made and keep it for a worker they
