@@ -42,9 +42,26 @@ def test_not_overdue_is_skipped_with_reason(days: int, reason: str) -> None:
 
 
 def test_forced_kind_and_language() -> None:
-    plan = plan_letters([due(3), due(-2)], Policy(), AS_OF, force_kind="lawyer", force_lang="en")
+    plan = plan_letters([due(3), due(1)], Policy(), AS_OF, force_kind="lawyer", force_lang="en")
     assert [(p.kind, p.lang) for p in plan.letters] == [("lawyer", "en"), ("lawyer", "en")]
     assert plan.letters[0].reason == "3 days past due; lawyer chosen with --letter"
+
+
+@pytest.mark.parametrize("kind", ["reminder", "demand", "lawyer"])
+def test_a_forced_overdue_letter_is_not_sent_before_the_due_date(kind: str) -> None:
+    # Each says the debt is overdue: --letter chooses the kind, it cannot make the debt overdue.
+    plan = plan_letters([due(0), due(-2)], Policy(), AS_OF, force_kind=kind)
+    assert plan.letters == ()
+    assert [s.reason.split(";")[0] for s in plan.skipped] == [
+        "not overdue: due today (2026-11-23)",
+        "not overdue: due in 2 days (2026-11-25)",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["validation-notice", "payment-plan"])
+def test_a_notice_or_payment_plan_may_go_before_the_due_date(kind: str) -> None:
+    plan = plan_letters([due(-2)], Policy(), AS_OF, force_kind=kind)
+    assert [p.kind for p in plan.letters] == [kind]
 
 
 def test_policy_file(tmp_path: Path) -> None:

@@ -242,6 +242,17 @@ def _choose(
             f"balance {account.currency} {account.total} is below the policy's minimum "
             f"{account.currency} {floor}",
         )
+    if force_kind in ESCALATION and days <= 0:
+        # --letter picks the kind, not the facts: a reminder, demand or lawyer's letter says the
+        # debt is overdue, which before its due date it is not (a validation notice or a payment
+        # plan may go at any time).
+        when = "today" if days == 0 else f"in {-days} days"
+        return Skipped(
+            account,
+            days,
+            f"not overdue: due {when} ({account.due_date.isoformat()}); a {force_kind} letter says "
+            "the debt is overdue, so none goes before the due date has passed",
+        )
     if force_kind is not None:
         reason = f"{days} days past due; {force_kind} chosen with --letter"
         return PlannedLetter(account, force_kind, lang, days, as_of, pay_by, reason)
