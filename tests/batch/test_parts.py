@@ -3,6 +3,7 @@ with its own print files, archive and ledger record; every letter once, numbered
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from letters.evidence.ledger import Ledger
 from letters.intake import spool
 from letters.intake.validate import load_accounts
 from tests.batch_helpers import accounts_file, recorded_letters, run_cli
-from tests.conftest import CsvWriter
+from tests.conftest import JA_ROW, CsvWriter
 
 ACCOUNTS = ["JA-0001", "JA-0002", "ZH-0001", "EN-0001"]
 
@@ -83,7 +84,11 @@ def test_parts_are_handed_over_as_they_finish_and_not_kept(
 ) -> None:
     # A file past the spool's limit: its accounts are read back from disk a part at a time.
     monkeypatch.setattr(spool, "SPOOL_OVER", 2)
-    accounts = load_accounts(str(accounts_file(write_csv)))
+    # A fifth account, not yet due on the batch's date: skipped, in the second part.
+    with accounts_file(write_csv).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows.append(JA_ROW | {"account_id": "JA-0009", "due_date": "2026-12-31"})
+    accounts = load_accounts(str(write_csv(rows)))
     assert isinstance(accounts.accounts, spool.AccountSpool) and accounts.accounts.spilled
     options = Options(
         outdir=tmp_path / "out",
@@ -99,9 +104,13 @@ def test_parts_are_handed_over_as_they_finish_and_not_kept(
     assert [p.part for p in parts] == [(1, 2), (2, 2)]
     assert [len(p.written) for p in parts] == [3, 1]
     assert [w.letter.sequence for p in parts for w in p.written] == [1, 2, 3, 4]
-    # Heard, not kept: the whole batch's result holds no letter, only what the operator must see.
+    assert [[s.account.account_id for s in p.plan.skipped] for p in parts] == [[], ["JA-0009"]]
+    # Heard, not kept: the whole batch's result holds no letter and no skipped account (a large
+    # file's would be the file again), only what the operator must see.
     assert total.written == [] and total.failed == [] and total.part == (2, 2)
+    assert total.plan.letters == () and total.plan.skipped == () and total.already_recorded == []
     # Without a listener the parts' letters are gathered, in order.
     gathered = run_batch(accounts, Options(**{**options.__dict__, "outdir": tmp_path / "again"}))
     assert [w.letter.account.account_id for w in gathered.written] == ACCOUNTS
     assert len(gathered.plan.letters) == 4
+    assert [s.account.account_id for s in gathered.plan.skipped] == ["JA-0009"]

@@ -51,8 +51,8 @@ def run_batch(
     workers: each part is planned, numbered, rendered, archived and recorded as a batch of its own
     (its print files, mailing lists, bag and ledger record), so this process holds one part's
     letters at a time. ``on_part`` hears each part's result as it finishes, and then the part's
-    written letters are not kept here (memory stays flat however large the file); without it the
-    parts' letters are gathered into the result returned.
+    letters (written, already recorded) and skipped accounts are not kept here (memory stays flat
+    however large the file); without it they are gathered into the result returned.
     """
     from letters.pdf.fonts import check_environment
 

@@ -325,11 +325,17 @@ def render(
     def waiting(message: str) -> None:
         click.echo(f"waiting: {message}; this run goes on when that one is done", err=True)
 
-    written = [0]
+    written, skipped = [0], [0]
 
     def show_part(part: BatchResult) -> None:
-        """A finished part (the whole batch when it has one): its files, printed as it finishes."""
+        """A finished part (the whole batch when it has one): its files, printed as it finishes;
+        its letters and skipped accounts are not kept after (run_batch)."""
         written[0] += len(part.written)
+        skipped[0] += len(part.plan.skipped)
+        for letter in part.already_recorded:
+            click.echo(f"already sent {letter.id}: recorded in the ledger by an earlier run", err=True)
+        for skip in part.plan.skipped:
+            click.echo(f"skipped {skip.account.account_id}: {skip.reason}", err=True)
         for item in part.written:
             kind, account = item.letter.planned.kind, item.letter.account.account_id
             click.echo(f"{item.path}\t{item.pages} page(s)\t{kind}\t{account}")
@@ -365,11 +371,7 @@ def render(
                 last[0] = done
 
             result = run_batch(accounts, options, progress=advance, notice=waiting, on_part=show_part)
-    for letter in result.already_recorded:
-        click.echo(f"already sent {letter.id}: recorded in the ledger by an earlier run", err=True)
-    click.echo(f"{written[0]} written, {len(result.failed)} failed, {len(result.plan.skipped)} skipped")
-    for skipped in result.plan.skipped:
-        click.echo(f"skipped {skipped.account.account_id}: {skipped.reason}", err=True)
+    click.echo(f"{written[0]} written, {len(result.failed)} failed, {skipped[0]} skipped")
     for failure in result.failed:
         click.echo(f"FAILED {failure.error}", err=True)
     for warning in result.warnings:
