@@ -260,6 +260,27 @@ def test_file_size_limit(write_csv: CsvWriter) -> None:
     assert len(read_table(str(path), limits=InputLimits(file_bytes=size)).rows) == 1
 
 
+def test_a_stream_longer_than_the_limit_is_refused_after_the_limit(tmp_path: Path) -> None:
+    # /dev/zero says it is 0 bytes long and never ends: read a MiB at a time up to the limit.
+    limit = 3 * 1024 * 1024 + 5
+    message = refusal(Path("/dev/zero"), InputLimits(file_bytes=limit))
+    assert f"more than the {limit:,} bytes letters reads" in message
+
+
+def test_reading_a_small_file_does_not_reserve_the_whole_limit(write_csv: CsvWriter) -> None:
+    import tracemalloc
+
+    path = write_csv([JA_ROW])
+    tracemalloc.start()
+    try:
+        read_table(str(path))  # the default limit: 200 MB
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # read(limit + 1) took 200 MB before reading a byte (refused where memory is not overcommitted).
+    assert peak < 5_000_000
+
+
 def test_limits_come_from_the_environment(write_csv: CsvWriter, monkeypatch: pytest.MonkeyPatch) -> None:
     assert InputLimits.from_env({"LETTERS_MAX_CELLS": "1_000", "LETTERS_MAX_FIELD_CHARS": " 50 "}) == (
         InputLimits(cells=1000, field_chars=50)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from letters.errors import InputError
 from letters.intake.limits import (
@@ -129,17 +129,33 @@ def read_table(
     return RawTable(name, "csv", label, digest, csv_rows.columns, csv_rows, "row")
 
 
+def _read_bounded(handle: BinaryIO, most: int) -> bytes:
+    """Up to ``most`` bytes, a MiB at a time: ``read(most)`` reserves the whole limit (200 MB by
+    default) before reading a byte, which a machine that does not overcommit memory refuses."""
+    data = bytearray()
+    while len(data) < most:
+        block = handle.read(min(1 << 20, most - len(data)))
+        if not block:
+            break
+        data += block
+    return bytes(data)
+
+
 def _read_bytes(path: str, name: str, limits: InputLimits) -> bytes:
     if path == "-":
         # One byte more than allowed is enough to know stdin is too long, without holding all of it.
-        data = sys.stdin.buffer.read(limits.file_bytes + 1)
+        data = _read_bounded(sys.stdin.buffer, limits.file_bytes + 1)
         check_file_size(len(data), name, limits)
         return data
     try:
-        check_file_size(Path(path).stat().st_size, name, limits)
-        # Bounded again while reading: a pipe or device reports size 0 but can stream forever.
+        size = Path(path).stat().st_size
+        check_file_size(size, name, limits)
+        # Bounded again while reading: a pipe or device reports size 0 but can stream forever, and
+        # a file may grow after its size was read.
         with Path(path).open("rb") as handle:
-            data = handle.read(limits.file_bytes + 1)
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += _read_bounded(handle, limits.file_bytes + 1 - len(data))
         check_file_size(len(data), name, limits)
         return data
     except FileNotFoundError:
