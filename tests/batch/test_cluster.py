@@ -80,6 +80,33 @@ def test_a_local_cluster_starts_beside_the_batch_and_its_failure_stops_the_batch
     assert started == ["letters-cluster-start", "letters-cluster-start"]
 
 
+def _pid(_: object) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_print_files_and_mailing_lists_are_written_by_a_helper_process_not_the_coordinator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """qpdf's merge of a print part left the coordinator's heap ~6 MB higher part after part."""
+    import os
+
+    from letters.batch.cluster import ClusterPool
+
+    monkeypatch.setattr(ClusterPool, "_connect", lambda self: None)  # no cluster needed for this
+    pool = ClusterPool("local", 1)
+    pool.start()
+    try:
+        helper = pool.call(_pid, None)
+        assert helper != os.getpid()
+        assert pool.call(_pid, None) == helper  # one helper for the batch, not one per call
+    finally:
+        pool.close()
+    with pytest.raises(ProcessLookupError):  # gone with the pool
+        os.kill(helper, 0)
+
+
 def _render(source: Path, out: Path, db: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     args = ["render", str(source), "-o", str(out), "--as-of", "2026-11-23", "--letter", "demand"]
     result = run_cli([*args, "--db", db, "--silent", "--cluster", "local:2"], env)
