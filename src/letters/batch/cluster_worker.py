@@ -11,22 +11,19 @@ larger buffers are each a fresh mmap and its page faults)."""
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from letters.batch.malloc import set_thresholds
 from letters.errors import SetupError
 
-# glibc's mallopt(3) parameters and the values a worker runs with: up to 32 MiB free at the top of
-# the heap is kept for the next letter; buffers up to 4 MiB come from the heap, not their own mmap.
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
+# glibc's thresholds a worker runs with: up to 32 MiB free at the top of the heap is kept for the
+# next letter; buffers up to 4 MiB come from the heap, not their own mmap.
 _TRIM_THRESHOLD = 32 * 1024 * 1024
 _MMAP_THRESHOLD = 4 * 1024 * 1024
 
@@ -78,13 +75,7 @@ def tune_worker(worker: Any) -> None:
         callback = getattr(worker, "periodic_callbacks", {}).get(name)
         if callback is not None:
             callback.stop()
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None)
-            libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
-            libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
-        except (OSError, AttributeError):  # not glibc (e.g. musl): its defaults stay
-            pass
+    set_thresholds(mmap=_MMAP_THRESHOLD, trim=_TRIM_THRESHOLD)
 
 
 def plugin() -> Any:

@@ -3,13 +3,12 @@ whole file's, and the memory a finished part freed handed back to the system."""
 
 from __future__ import annotations
 
+from letters.batch.malloc import set_thresholds, trim
 from letters.batch.results import BatchResult, Progress
 from letters.decide.plan import Plan
 
-# mallopt(3): buffers of 128 KiB and more mapped on their own, and free memory above 128 KiB at
+# Between parts: buffers of 128 KiB and more mapped on their own, and free memory above 128 KiB at
 # the top of the heap returned (glibc's starting values, kept from changing; see give_back_memory).
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
 _THRESHOLD = 128 * 1024
 
 
@@ -24,20 +23,11 @@ def give_back_memory() -> None:
     the step from part 1 to part 2 went from +5 to +3 MB). Elsewhere (musl, macOS) there is
     nothing to call and nothing is done.
     """
-    import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "malloc_trim"):
-            libc.mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)
-            libc.mallopt(_M_TRIM_THRESHOLD, _THRESHOLD)
-            libc.malloc_trim(0)
-    except OSError:
-        pass  # no C library to ask: memory is only kept a little longer
+    set_thresholds(mmap=_THRESHOLD, trim=_THRESHOLD)
+    trim()
 
 
 def offset_progress(progress: Progress | None, base: int, total: int) -> Progress | None:

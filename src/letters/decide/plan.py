@@ -220,6 +220,11 @@ def _on_business_day(planned: PlannedLetter) -> PlannedLetter | Skipped:
     return replace(planned, pay_by=moved.day, pay_by_note=moved.describe())
 
 
+def _not_overdue(account: Account, days: int) -> str:
+    when = "today" if days == 0 else f"in {-days} days"
+    return f"not overdue: due {when} ({account.due_date.isoformat()})"
+
+
 def _choose(
     account: Account,
     policy: Policy,
@@ -246,19 +251,13 @@ def _choose(
         # --letter picks the kind, not the facts: a reminder, demand or lawyer's letter says the
         # debt is overdue, which before its due date it is not (a validation notice or a payment
         # plan may go at any time).
-        when = "today" if days == 0 else f"in {-days} days"
-        return Skipped(
-            account,
-            days,
-            f"not overdue: due {when} ({account.due_date.isoformat()}); a {force_kind} letter says "
-            "the debt is overdue, so none goes before the due date has passed",
-        )
+        why = f"a {force_kind} letter says the debt is overdue, so none goes before the due date has passed"
+        return Skipped(account, days, f"{_not_overdue(account, days)}; {why}")
     if force_kind is not None:
         reason = f"{days} days past due; {force_kind} chosen with --letter"
         return PlannedLetter(account, force_kind, lang, days, as_of, pay_by, reason)
     if days <= 0:
-        when = "today" if days == 0 else f"in {-days} days"
-        return Skipped(account, days, f"not overdue: due {when} ({account.due_date.isoformat()})")
+        return Skipped(account, days, _not_overdue(account, days))
     stage = policy.stage_for(days)
     if stage is None:
         return Skipped(account, days, f"{days} days past due: no stage of the policy covers it")
